@@ -1,0 +1,88 @@
+"""Validators for everything a user or a file hands in. They raise; they never repair silently.
+
+Each problem carries a code that the UI turns into a message in the user's language
+(data/locales/*.yaml, key ``error.<code>``) and a plain English message for logs and the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scan.questionnaire import Questionnaire
+
+MAX_TEXT_LENGTH = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    field: str | None
+    message: str
+
+
+class InvalidInput(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+def validate_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, int | None]:
+    """Item id → whole number on the scale, or None for 'not applicable'. Unknown items are refused."""
+    problems = []
+    clean: dict[str, int | None] = {}
+    scale = questionnaire.scale
+    for item_id, value in answers.items():
+        if not questionnaire.has_item(item_id):
+            problems.append(Problem("unknown_item", item_id, f"unknown item {item_id!r}"))
+        elif value is None:
+            clean[item_id] = None
+        elif isinstance(value, bool) or not isinstance(value, int) or value not in scale.values:
+            problems.append(
+                Problem(
+                    "out_of_range",
+                    item_id,
+                    f"item {item_id}: {value!r} is not on the scale {scale.min}-{scale.max}",
+                )
+            )
+        else:
+            clean[item_id] = value
+    if problems:
+        raise InvalidInput(problems)
+    return clean
+
+
+def validate_intensity(
+    questionnaire: Questionnaire, intensity: Mapping[str, tuple[Any, Any]]
+) -> dict[str, tuple[int | None, int | None]]:
+    """Partner type → (current level, desired level), each 1..4 or None."""
+    known = {p.id for p in questionnaire.intensity.partner_types}
+    levels = {lv.level for lv in questionnaire.intensity.levels}
+    problems = []
+    clean = {}
+    for partner, pair in intensity.items():
+        if partner not in known:
+            problems.append(Problem("unknown_partner_type", partner, f"unknown partner type {partner!r}"))
+            continue
+        for value in pair:
+            if value is not None and (isinstance(value, bool) or value not in levels):
+                problems.append(Problem("out_of_range", partner, f"partner {partner}: level {value!r} is not 1-4"))
+        clean[partner] = (pair[0], pair[1])
+    if problems:
+        raise InvalidInput(problems)
+    return clean
+
+
+def clean_text(value: str, field: str, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """Free text as typed, normalised and stripped of control characters; too long is refused.
+
+    Markup is kept as typed and shown as plain text (escaped) wherever it is displayed.
+    """
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
+    if len(text) > max_length:
+        raise InvalidInput([Problem("text_too_long", field, f"{field}: longer than {max_length} characters")])
+    return text
