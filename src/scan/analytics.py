@@ -1,0 +1,197 @@
+"""Read models for the dashboards. The anonymity thresholds are applied here, and only here.
+
+A group's scores are shown only when at least ``threshold`` responses carry them; below it the count
+may show, the scores never. Individual scores are read only through ``person_*`` for their owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from scan.scoring import summary_from_moments
+
+
+@dataclass(frozen=True)
+class DimensionStat:
+    dimension: str
+    n: int
+    mean: float | None  # None: the group is below the threshold
+    sd: float | None
+    min: float | None
+    max: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.mean is None
+
+
+@dataclass(frozen=True)
+class GroupAggregate:
+    """One group (team, location, organisation) in one round."""
+
+    n_responses: int
+    threshold: int
+    stats: Mapping[str, DimensionStat]
+
+    @property
+    def visible(self) -> bool:
+        return self.n_responses >= self.threshold
+
+    def means(self) -> dict[str, float]:
+        return {d: s.mean for d, s in self.stats.items() if s.mean is not None}
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    wave: int
+    name: str
+    status: str
+
+
+def dimension_stat(
+    dimension: str, n: int, total: float, total_sq: float, low: float, high: float, threshold: int
+) -> DimensionStat:
+    if n < threshold:
+        return DimensionStat(dimension, n, None, None, None, None)
+    summary = summary_from_moments(n, total, total_sq)
+    return DimensionStat(dimension, n, summary.mean, summary.sd, low, high)
+
+
+# ---- the person's own view ----------------------------------------------------------------------
+
+
+def person_response_id(conn: duckdb.DuckDBPyConnection, user_id: int, round_id: int) -> int | None:
+    row = conn.execute("SELECT id FROM responses WHERE user_id = ? AND round_id = ?", [user_id, round_id]).fetchone()
+    return row[0] if row else None
+
+
+def response_scores(conn: duckdb.DuckDBPyConnection, response_id: int) -> dict[str, float]:
+    """The scores of one response: for its owner's radar only."""
+    rows = conn.execute(
+        "SELECT dimension, score FROM scores WHERE response_id = ?",
+        [response_id],
+    ).fetchall()
+    return dict(rows)
+
+
+def response_answers(conn: duckdb.DuckDBPyConnection, response_id: int) -> dict[str, int]:
+    rows = conn.execute("SELECT item_id, value FROM answers WHERE response_id = ?", [response_id]).fetchall()
+    return dict(rows)
+
+
+def person_trend(conn: duckdb.DuckDBPyConnection, user_id: int) -> list[tuple[RoundInfo, dict[str, float]]]:
+    """The person's scores per round they took part in, oldest first."""
+    rounds = conn.execute(
+        "SELECT r.id, r.wave, r.name, r.status, p.id FROM responses p JOIN rounds r ON r.id = p.round_id"
+        " WHERE p.user_id = ? ORDER BY r.wave",
+        [user_id],
+    ).fetchall()
+    return [(RoundInfo(*row[:4]), response_scores(conn, row[4])) for row in rounds]
+
+
+# ---- groups -------------------------------------------------------------------------------------
+
+
+def team_trend(
+    conn: duckdb.DuckDBPyConnection, team_id: int, threshold: int, *, round_id: int | None = None
+) -> list[tuple[RoundInfo, GroupAggregate]]:
+    """The team's aggregate in every round of its organisation, oldest first (also rounds without answers)."""
+    rows = conn.execute(
+        """
+        WITH team_rounds AS (
+            SELECT r.id, r.wave, r.name, r.status,
+                   (SELECT count(*) FROM responses p WHERE p.team_id = $team AND p.round_id = r.id) AS n_responses
+            FROM rounds r JOIN locations l ON l.organisation_id = r.organisation_id
+            JOIN teams t ON t.location_id = l.id
+            WHERE t.id = $team AND ($round IS NULL OR r.id = $round)
+        )
+        SELECT tr.id, tr.wave, tr.name, tr.status, tr.n_responses, d.name, sum(a.n), sum(a.total),
+               sum(a.total_sq), min(a.min_score), max(a.max_score)
+        FROM team_rounds tr
+        LEFT JOIN team_aggregates a ON a.team_id = $team AND a.round_id = tr.id
+        LEFT JOIN dimensions d ON d.id = a.dimension_id
+        GROUP BY ALL ORDER BY tr.wave
+        """,
+        {"team": team_id, "round": round_id},
+    ).fetchall()
+    trend: dict[int, tuple[RoundInfo, int, dict[str, DimensionStat]]] = {}
+    for rid, wave, name, status, n_responses, dimension, *moments in rows:
+        _, _, stats = trend.setdefault(rid, (RoundInfo(rid, wave, name, status), n_responses, {}))
+        if dimension is not None:
+            stats[dimension] = dimension_stat(dimension, *moments, threshold)
+    return [(info, GroupAggregate(n, threshold, stats)) for info, n, stats in trend.values()]
+
+
+def team_aggregate(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, threshold: int) -> GroupAggregate:
+    """One round of ``team_trend``."""
+    found = team_trend(conn, team_id, threshold, round_id=round_id)
+    if not found:
+        raise KeyError(f"round {round_id} does not belong to the organisation of team {team_id}")
+    return found[0][1]
+
+
+def _grouped(conn: duckdb.DuckDBPyConnection, groups: str, where: str, params: dict, threshold: int) -> pd.DataFrame:
+    """Sum team aggregates into larger groups; cells under the threshold keep their n and lose their scores."""
+    return conn.execute(
+        f"""
+        WITH g AS (
+            SELECT {groups}, a.round_id, a.dimension_id, sum(a.n) AS n, sum(a.total) AS total,
+                   sum(a.total_sq) AS total_sq
+            FROM team_aggregates a WHERE {where} GROUP BY ALL
+        )
+        SELECT g.* EXCLUDE (dimension_id, total, total_sq), d.name AS dimension,
+               CASE WHEN n >= $threshold THEN total / n END AS mean,
+               CASE WHEN n >= $threshold AND n > 1
+                    THEN sqrt(greatest((total_sq - total * total / n) / (n - 1), 0)) END AS sd,
+               n < $threshold AS hidden
+        FROM g JOIN dimensions d ON d.id = g.dimension_id
+        """,
+        {"threshold": threshold, **params},
+    ).df()
+
+
+def location_aggregates(
+    conn: duckdb.DuckDBPyConnection, organisation_id: int, threshold: int, round_id: int | None = None
+) -> pd.DataFrame:
+    """Per location, round and dimension of one organisation: n, mean, sd (hidden below the threshold)."""
+    where = "a.organisation_id = $organisation" + (" AND a.round_id = $round" if round_id is not None else "")
+    params = {"organisation": organisation_id} | ({"round": round_id} if round_id is not None else {})
+    return _grouped(conn, "a.location_id", where, params, threshold)
+
+
+def director_overview(
+    conn: duckdb.DuckDBPyConnection, threshold: int, *, latest_wave_only: bool = False
+) -> pd.DataFrame:
+    """Each organisation's profile per round and dimension over all its teams, from the team aggregates."""
+    where, params = "TRUE", {}
+    if latest_wave_only:
+        latest = conn.execute(
+            "SELECT list(id) FROM rounds r"
+            " WHERE wave = (SELECT max(wave) FROM rounds WHERE organisation_id = r.organisation_id)"
+        ).fetchone()[0]
+        where, params = "list_contains($rounds, a.round_id)", {"rounds": latest or []}
+    return _grouped(conn, "a.organisation_id", where, params, threshold)
+
+
+def rounds_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[RoundInfo]:
+    rows = conn.execute(
+        "SELECT id, wave, name, status FROM rounds WHERE organisation_id = ? ORDER BY wave", [organisation_id]
+    ).fetchall()
+    return [RoundInfo(*r) for r in rows]
+
+
+def open_round_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> RoundInfo | None:
+    return next((r for r in rounds_of(conn, organisation_id) if r.status == "open"), None)
+
+
+def data_version(conn: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """Changes whenever a response is added or removed: the key for cached dashboard results."""
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM responses), (SELECT coalesce(max(id), 0) FROM responses),"
+        " (SELECT coalesce(max(id), 0) FROM audit_log)"
+    ).fetchone()

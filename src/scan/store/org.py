@@ -1,0 +1,179 @@
+"""Writes for the organisation: organisations, locations, teams, users, roles, rounds, invites, audit."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from scan.questionnaire import Questionnaire
+from scan.store.db import transaction
+from scan.store.schema import ROLES
+
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+
+
+def _insert_returning_id(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
+    return conn.execute(sql + " RETURNING id", params).fetchone()[0]
+
+
+def add_organisation(conn: duckdb.DuckDBPyConnection, name: str) -> int:
+    return _insert_returning_id(conn, "INSERT INTO organisations (name) VALUES (?)", [name])
+
+
+def add_location(conn: duckdb.DuckDBPyConnection, organisation_id: int, name: str) -> int:
+    return _insert_returning_id(
+        conn, "INSERT INTO locations (organisation_id, name) VALUES (?, ?)", [organisation_id, name]
+    )
+
+
+def add_team(conn: duckdb.DuckDBPyConnection, location_id: int, name: str) -> int:
+    return _insert_returning_id(conn, "INSERT INTO teams (location_id, name) VALUES (?, ?)", [location_id, name])
+
+
+def new_pseudonym() -> str:
+    return "r" + secrets.token_hex(8)
+
+
+def add_user(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    organisation_id: int,
+    display_name: str,
+    discipline: str | None,
+    username: str | None = None,
+    email: str | None = None,
+    password_hash: str | None = None,
+    roles: Iterable[str] = ("professional",),
+    team_ids: Iterable[int] = (),
+) -> int:
+    roles = tuple(roles)
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}")
+    with transaction(conn):
+        user_id = _insert_returning_id(
+            conn,
+            "INSERT INTO users (organisation_id, pseudonym, display_name, discipline) VALUES (?, ?, ?, ?)",
+            [organisation_id, new_pseudonym(), display_name, discipline],
+        )
+        if username is not None:
+            set_login(conn, user_id, username=username, email=email, password_hash=password_hash)
+        for role in roles:
+            conn.execute("INSERT INTO user_roles VALUES (?, ?)", [user_id, role])
+        for team_id in team_ids:
+            conn.execute("INSERT INTO memberships VALUES (?, ?)", [user_id, team_id])
+    return user_id
+
+
+def set_login(
+    conn: duckdb.DuckDBPyConnection,
+    user_id: int,
+    *,
+    username: str,
+    email: str | None,
+    password_hash: str | None,
+) -> None:
+    """Give a user a login (or replace it); the username is stored in lower case."""
+    if not password_hash:
+        raise ValueError("a login needs a password hash")
+    conn.execute("DELETE FROM accounts WHERE user_id = ?", [user_id])
+    conn.execute(
+        "INSERT INTO accounts (user_id, username, email, password_hash) VALUES (?, ?, ?, ?)",
+        [user_id, username.strip().lower(), email, password_hash],
+    )
+
+
+def open_round(conn: duckdb.DuckDBPyConnection, organisation_id: int, name: str) -> int:
+    """Open the next measurement round; the organisation's previous open round is closed first."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE rounds SET status = 'closed', closed_at = current_timestamp"
+            " WHERE organisation_id = ? AND status = 'open'",
+            [organisation_id],
+        )
+        wave = conn.execute(
+            "SELECT coalesce(max(wave), 0) + 1 FROM rounds WHERE organisation_id = ?", [organisation_id]
+        ).fetchone()[0]
+        return _insert_returning_id(
+            conn,
+            "INSERT INTO rounds (organisation_id, name, wave, status) VALUES (?, ?, ?, 'open')",
+            [organisation_id, name, wave],
+        )
+
+
+def close_round(conn: duckdb.DuckDBPyConnection, round_id: int) -> None:
+    conn.execute("UPDATE rounds SET status = 'closed', closed_at = current_timestamp WHERE id = ?", [round_id])
+
+
+def register_questionnaire(conn: duckdb.DuckDBPyConnection, questionnaire: Questionnaire) -> None:
+    """Record a questionnaire version and its items once; earlier versions stay, so old answers keep meaning."""
+    conn.execute(
+        "INSERT INTO dimensions SELECT (SELECT coalesce(max(id), 0) FROM dimensions) + row_number() OVER (), name"
+        " FROM (SELECT unnest(?::VARCHAR[]) AS name) WHERE name NOT IN (SELECT name FROM dimensions)",
+        [list(questionnaire.dimension_ids())],
+    )
+    known = conn.execute(
+        "SELECT content_hash FROM questionnaire_versions WHERE version = ?", [questionnaire.version]
+    ).fetchone()
+    if known:
+        if known[0] != questionnaire.content_hash:
+            # The same version with other content would change the meaning of stored answers.
+            stored = conn.execute(
+                "SELECT item_id FROM items WHERE version = ? ORDER BY item_id", [questionnaire.version]
+            ).fetchall()
+            if sorted(r[0] for r in stored) != sorted(i.id for i in questionnaire.items):
+                raise ValueError(
+                    f"questionnaire version {questionnaire.version} is already registered with other items; "
+                    "give the changed questionnaire a new version"
+                )
+        return
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO questionnaire_versions (version, content_hash) VALUES (?, ?)",
+            [questionnaire.version, questionnaire.content_hash],
+        )
+        conn.execute(
+            "INSERT INTO items SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+            " unnest(?::BOOLEAN[])",
+            [
+                questionnaire.version,
+                [i.id for i in questionnaire.items],
+                [i.construct_id for i in questionnaire.items],
+                [i.subdimension_id for i in questionnaire.items],
+                [i.reverse for i in questionnaire.items],
+            ],
+        )
+
+
+def new_invite_code() -> str:
+    return "-".join("".join(secrets.choice(INVITE_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def create_invite(
+    conn: duckdb.DuckDBPyConnection,
+    team_id: int,
+    *,
+    created_by: int | None = None,
+    code: str | None = None,
+    max_uses: int = 50,
+    expires_at: datetime | None = None,
+) -> str:
+    code = code or new_invite_code()
+    conn.execute(
+        "INSERT INTO invites (code, team_id, created_by, max_uses, expires_at) VALUES (?, ?, ?, ?, ?)",
+        [code, team_id, created_by, max_uses, expires_at],
+    )
+    audit(conn, created_by, "invite.create", {"team_id": team_id})
+    return code
+
+
+def audit(conn: duckdb.DuckDBPyConnection, actor_user_id: int | None, action: str, detail: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO audit_log (actor_user_id, action, detail) VALUES (?, ?, ?)",
+        [actor_user_id, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)],
+    )

@@ -1,0 +1,204 @@
+"""The database schema as an ordered list of migrations; ``migrate`` applies the missing ones.
+
+Foreign keys guard the small tables. The large child tables of a response (answers, scores, intensity,
+ties) have none: measured on DuckDB 2.0, a foreign key makes a bulk insert about ten times slower, and
+these rows are only ever written by ``store.submit`` / ``store.bulk`` together with their response,
+inside one transaction. CHECK constraints guard every value that a person can hand in.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+ROLES = ("professional", "team_lead", "director", "admin")
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        f"""
+        CREATE SEQUENCE organisations_id START 1;
+        CREATE SEQUENCE locations_id START 1;
+        CREATE SEQUENCE teams_id START 1;
+        CREATE SEQUENCE users_id START 1;
+        CREATE SEQUENCE rounds_id START 1;
+        CREATE SEQUENCE responses_id START 1;
+        CREATE SEQUENCE audit_id START 1;
+
+        CREATE TABLE organisations (
+            id BIGINT PRIMARY KEY DEFAULT nextval('organisations_id'),
+            name VARCHAR NOT NULL UNIQUE
+        );
+        CREATE TABLE locations (
+            id BIGINT PRIMARY KEY DEFAULT nextval('locations_id'),
+            organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+            name VARCHAR NOT NULL
+        );
+        CREATE TABLE teams (
+            id BIGINT PRIMARY KEY DEFAULT nextval('teams_id'),
+            location_id BIGINT NOT NULL REFERENCES locations (id),
+            name VARCHAR NOT NULL
+        );
+        CREATE TABLE users (
+            id BIGINT PRIMARY KEY DEFAULT nextval('users_id'),
+            organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+            -- A research pseudonym: exports carry this, never the name or e-mail address.
+            pseudonym VARCHAR NOT NULL UNIQUE,
+            display_name VARCHAR NOT NULL,
+            -- NULL for accounts outside a team roster (directors, administrators).
+            discipline VARCHAR,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        -- Logins live apart from users: a roster member may have none, and DuckDB turns an update of a
+        -- uniquely indexed column (username) into delete + insert, which a referenced users row refuses.
+        CREATE TABLE accounts (
+            user_id BIGINT PRIMARY KEY REFERENCES users (id),
+            username VARCHAR NOT NULL UNIQUE,
+            email VARCHAR,
+            password_hash VARCHAR NOT NULL,
+            failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+            locked_until TIMESTAMP
+        );
+        CREATE TABLE user_roles (
+            user_id BIGINT NOT NULL REFERENCES users (id),
+            role VARCHAR NOT NULL CHECK (role IN ({", ".join(f"'{r}'" for r in ROLES)})),
+            PRIMARY KEY (user_id, role)
+        );
+        CREATE TABLE memberships (
+            user_id BIGINT NOT NULL REFERENCES users (id),
+            team_id BIGINT NOT NULL REFERENCES teams (id),
+            PRIMARY KEY (user_id, team_id)
+        );
+        CREATE TABLE rounds (
+            id BIGINT PRIMARY KEY DEFAULT nextval('rounds_id'),
+            organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+            name VARCHAR NOT NULL,
+            wave INTEGER NOT NULL CHECK (wave >= 1),
+            status VARCHAR NOT NULL CHECK (status IN ('open', 'closed')),
+            opened_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            closed_at TIMESTAMP,
+            UNIQUE (organisation_id, wave)
+        );
+        CREATE TABLE questionnaire_versions (
+            version VARCHAR PRIMARY KEY,
+            content_hash VARCHAR NOT NULL,
+            registered_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE items (
+            version VARCHAR NOT NULL REFERENCES questionnaire_versions (version),
+            item_id VARCHAR NOT NULL,
+            construct VARCHAR NOT NULL,
+            dimension VARCHAR NOT NULL,
+            reverse BOOLEAN NOT NULL,
+            PRIMARY KEY (version, item_id)
+        );
+        CREATE TABLE responses (
+            id BIGINT PRIMARY KEY DEFAULT nextval('responses_id'),
+            -- Chosen by the client when a scan starts: the same submission sent twice is stored once.
+            submission_key VARCHAR NOT NULL UNIQUE,
+            user_id BIGINT NOT NULL REFERENCES users (id),
+            team_id BIGINT NOT NULL REFERENCES teams (id),
+            round_id BIGINT NOT NULL REFERENCES rounds (id),
+            questionnaire_version VARCHAR NOT NULL REFERENCES questionnaire_versions (version),
+            submitted_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            UNIQUE (user_id, round_id)
+        );
+        CREATE TABLE answers (
+            response_id BIGINT NOT NULL,
+            item_id VARCHAR NOT NULL,
+            value TINYINT NOT NULL CHECK (value BETWEEN 1 AND 5)
+        );
+        -- Sub-dimensions and constructs by a small number for the aggregates: grouping millions of rows on
+        -- it is several times faster than on text (measured 45 ms against 160 ms for 6.8 million rows).
+        -- A person's own scores keep the name: their radar reads them without a join.
+        CREATE TABLE dimensions (
+            id SMALLINT PRIMARY KEY,
+            name VARCHAR NOT NULL UNIQUE
+        );
+        CREATE TABLE scores (
+            response_id BIGINT NOT NULL,
+            dimension VARCHAR NOT NULL,
+            score DOUBLE NOT NULL CHECK (score BETWEEN 1 AND 5)
+        );
+        CREATE TABLE intensity_answers (
+            response_id BIGINT NOT NULL,
+            partner_type VARCHAR NOT NULL,
+            current_level TINYINT CHECK (current_level BETWEEN 1 AND 4),
+            desired_level TINYINT CHECK (desired_level BETWEEN 1 AND 4)
+        );
+        CREATE TABLE network_ties (
+            response_id BIGINT NOT NULL,
+            target_user_id BIGINT NOT NULL,
+            -- How often we work together: 0 never .. 4 (almost) daily.
+            frequency TINYINT NOT NULL CHECK (frequency BETWEEN 0 AND 4),
+            support BOOLEAN NOT NULL
+        );
+        -- Kept current at submit time so that dashboards never regroup answer rows. A submission appends
+        -- one row per dimension (an upsert on a keyed table cost 8 ms, an append 2 ms); readers sum the
+        -- rows of a group, and rebuild_team_aggregates folds them together again.
+        -- Organisation and location are copied in so that director views group without joins.
+        CREATE TABLE team_aggregates (
+            team_id BIGINT NOT NULL,
+            round_id BIGINT NOT NULL,
+            dimension_id SMALLINT NOT NULL,
+            organisation_id BIGINT NOT NULL,
+            location_id BIGINT NOT NULL,
+            n BIGINT NOT NULL CHECK (n >= 0),
+            total DOUBLE NOT NULL,
+            total_sq DOUBLE NOT NULL,
+            min_score DOUBLE NOT NULL,
+            max_score DOUBLE NOT NULL
+        );
+        CREATE TABLE drafts (
+            user_id BIGINT NOT NULL REFERENCES users (id),
+            round_id BIGINT NOT NULL REFERENCES rounds (id),
+            payload VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (user_id, round_id)
+        );
+        CREATE TABLE invites (
+            code VARCHAR PRIMARY KEY,
+            team_id BIGINT NOT NULL REFERENCES teams (id),
+            created_by BIGINT,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            expires_at TIMESTAMP,
+            revoked_at TIMESTAMP,
+            max_uses INTEGER NOT NULL DEFAULT 50 CHECK (max_uses >= 1),
+            uses INTEGER NOT NULL DEFAULT 0 CHECK (uses >= 0)
+        );
+        CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_id'),
+            occurred_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            actor_user_id BIGINT,
+            action VARCHAR NOT NULL,
+            detail VARCHAR
+        );
+        """,
+    ),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(conn: duckdb.DuckDBPyConnection) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date, one transaction per migration. Returns the schema version."""
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"the database has schema version {version}, newer than this program ({SCHEMA_VERSION})")
+    for number, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_version VALUES (?)", [number])
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+    return current_version(conn)

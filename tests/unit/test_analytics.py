@@ -1,0 +1,72 @@
+"""Read models: the anonymity thresholds are applied in the core, below them only counts remain."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from scan import analytics
+from scan.store.responses import Submission, submit
+from tests.helpers import full_answers
+
+
+def fill(db, org, questionnaire, model, members, value=4):
+    for k, member in enumerate(members):
+        answers = full_answers(questionnaire, 1 + (value + k) % 5)
+        submit(db, questionnaire, model, Submission(str(uuid.uuid4()), member, org.team_id, org.round_id, answers))
+
+
+def test_team_below_the_threshold_shows_the_count_and_no_scores(db, org, questionnaire, model, config):
+    fill(db, org, questionnaire, model, org.members[:2])
+    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, config.privacy.team_threshold)
+    assert aggregate.n_responses == 2 and not aggregate.visible
+    assert aggregate.stats and all(s.hidden and s.n == 2 for s in aggregate.stats.values())
+    assert all(s.sd is None and s.min is None and s.max is None for s in aggregate.stats.values())
+    assert aggregate.means() == {}
+
+
+def test_team_at_the_threshold_shows_mean_sd_min_max(db, org, questionnaire, model, config):
+    fill(db, org, questionnaire, model, org.members[:3])
+    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, config.privacy.team_threshold)
+    assert aggregate.visible
+    stat = aggregate.stats["t_vertical"]
+    own = [analytics.response_scores(db, analytics.person_response_id(db, m, org.round_id)) for m in org.members[:3]]
+    values = [s["t_vertical"] for s in own]
+    assert stat.n == 3
+    assert stat.mean == pytest.approx(sum(values) / 3)
+    assert (stat.min, stat.max) == (min(values), max(values))
+
+
+def test_cross_team_views_use_the_higher_threshold(db, org, questionnaire, model, config):
+    fill(db, org, questionnaire, model, org.members[:4])
+    locations = analytics.location_aggregates(db, org.organisation_id, config.privacy.cross_team_threshold)
+    assert (locations["n"] == 4).all() and locations["hidden"].all() and locations["mean"].isna().all()
+    fill(db, org, questionnaire, model, org.members[4:5])
+    locations = analytics.location_aggregates(db, org.organisation_id, config.privacy.cross_team_threshold)
+    assert not locations["hidden"].any() and locations["mean"].notna().all()
+    overview = analytics.director_overview(db, config.privacy.cross_team_threshold)
+    assert set(overview["organisation_id"]) == {org.organisation_id}
+
+
+def test_team_trend_lists_every_round_of_the_organisation(db, org, questionnaire, model, config):
+    from scan.store.org import open_round
+
+    fill(db, org, questionnaire, model, org.members[:3])
+    open_round(db, org.organisation_id, "Najaar 2026")
+    trend = analytics.team_trend(db, org.team_id, config.privacy.team_threshold)
+    assert [info.wave for info, _ in trend] == [1, 2]
+    assert trend[0][1].visible and trend[1][1].n_responses == 0 and not trend[1][1].stats
+
+
+def test_person_trend_holds_only_the_own_rounds(db, org, questionnaire, model):
+    fill(db, org, questionnaire, model, org.members[:2])
+    trend = analytics.person_trend(db, org.members[0])
+    assert len(trend) == 1 and "verbinding" in trend[0][1]
+    assert analytics.person_trend(db, org.outsider) == []
+
+
+def test_data_version_changes_with_every_submission(db, org, questionnaire, model):
+    before = analytics.data_version(db)
+    fill(db, org, questionnaire, model, org.members[:1])
+    assert analytics.data_version(db) != before
