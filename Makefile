@@ -1,0 +1,52 @@
+# Kindcentrum Scan: two commands do all set-up.
+#   make run   virtual environment, install, demo database on first start, serve the app
+#   make test  install what the tests need (Debian chromium included), lint, run the whole suite
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SCAN_DB ?= data/scan.duckdb
+PORT ?= 8501
+DEMO_RESPONDENTS ?= 300
+
+.PHONY: run test lint format bench demo clean chromium
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-deps --editable .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
+# Browser tests drive Debian's chromium through Playwright; no browser is ever downloaded.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(VENV)/.installed
+	@test -f $(SCAN_DB) || $(PY) -m scan demo --db $(SCAN_DB) --respondents $(DEMO_RESPONDENTS)
+
+run: demo
+	SCAN_DB=$(SCAN_DB) SCAN_DEMO=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: $(VENV)/.test-installed chromium lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) -m scan bench --respondents $${RESPONDENTS:-1000000} --json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

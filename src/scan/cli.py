@@ -1,0 +1,140 @@
+"""Command line: python -m scan {init,demo,export,bench} --help"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from scan import config
+from scan.store import DatabaseBusy, connect
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _progress(label: str):
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    conn = connect(args.db)
+    version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    print(f"database {args.db} ready (schema version {version})")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from scan.demo import build_demo
+
+    conn = connect(args.db)
+    progress = _progress("demo") if args.respondents >= 50_000 else None
+    summary = build_demo(conn, args.respondents, args.seed, progress=progress)
+    print(
+        f"demo ready in {args.db}: {summary.organisations} organisation(s), {summary.locations} locations, "
+        f"{summary.teams} teams, {summary.people} people, {summary.responses} responses"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from scan.exports import write_export
+    from scan.questionnaire import default_questionnaire
+
+    if not Path(args.db).exists():
+        raise FileNotFoundError(f"no database at {args.db}")
+    conn = connect(args.db, read_only=True)
+    min_n = args.min_n if args.min_n is not None else config.settings().privacy.cross_team_threshold
+    try:
+        write_export(conn, default_questionnaire(), args.what, args.format, args.out, min_n)
+    except (BrokenPipeError, duckdb.IOException) as exc:
+        # A reader such as `head` that stops early is not an error of ours.
+        if "broken pipe" not in str(exc).lower() and not isinstance(exc, BrokenPipeError):
+            raise ValueError(str(exc)) from exc
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from scan.bench import run_bench
+
+    figures = run_bench(args.respondents, cache_dir=args.cache_dir, seed=args.seed, progress=_progress("bench data"))
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key:28s} {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m scan", description="Kindcentrum Scan: database, demo data, exports, benchmark.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    db_help = "path of the DuckDB file"
+
+    p = sub.add_parser("init", help="create or migrate the database")
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="fill an empty database with the demo organisation")
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--respondents", type=_positive, required=True, help="number of people (at least 10)")
+    p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    p.set_defaults(func=cmd_demo)
+
+    from scan.exports import EXPORTS, FORMATS
+
+    p = sub.add_parser("export", help="export pseudonymous data or the codebook")
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--what", choices=EXPORTS, required=True)
+    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument(
+        "--min-n",
+        type=_positive,
+        default=None,
+        help="team-scores: leave out groups under this size (default 5)",
+    )
+    p.add_argument("--out", type=Path, default=None, help="output file (default: standard output, CSV only)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("bench", help="measure the data path on a generated data set")
+    p.add_argument("--respondents", type=_positive, required=True)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--cache-dir", type=Path, default=config.REPO_ROOT / ".bench-cache")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (DatabaseBusy, FileNotFoundError, ValueError) as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,51 @@
+"""UI texts per language from data/locales/<lang>.yaml; every language must have every key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scan.config import DATA_DIR
+from scan.questionnaire import LANGUAGES
+
+LOCALES_DIR = DATA_DIR / "locales"
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, path + "."))
+        else:
+            flat[path] = str(value)
+    return flat
+
+
+def load_locales(folder: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
+    texts = {
+        lang: _flatten(yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))) for lang in LANGUAGES
+    }
+    reference = set(texts[LANGUAGES[0]])
+    for lang in LANGUAGES[1:]:
+        missing = reference ^ set(texts[lang])
+        if missing:
+            raise ValueError(
+                f"{folder}/{lang}.yaml: keys differ from {LANGUAGES[0]}.yaml: {', '.join(sorted(missing))}"
+            )
+    return texts
+
+
+@cache
+def locales() -> dict[str, dict[str, str]]:
+    return load_locales()
+
+
+def text(lang: str, key: str, **values: Any) -> str:
+    """The text for ``key`` in ``lang``, with {placeholders} filled in. An unknown key shows itself."""
+    template = locales().get(lang, locales()["nl"]).get(key, key)
+    return template.format(**values) if values else template

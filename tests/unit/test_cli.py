@@ -1,0 +1,78 @@
+"""The command line: help on every command, one-line errors with exit code 2, and the benchmark's output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scan.cli import main
+from tests.helpers import database_held_by_another_process
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scan", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("command", ["init", "demo", "export", "bench"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    assert "--db" in capsys.readouterr().out or command == "bench"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "--db", "x.duckdb", "--respondents", "zero"],
+        ["demo", "--db", "x.duckdb", "--respondents", "-3"],
+        ["export", "--db", "x.duckdb", "--what", "everything"],
+        ["export", "--db", "x.duckdb", "--what", "answers", "--format", "pdf"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(args, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "error" in err
+
+
+def test_missing_database_and_excel_to_stdout_are_refused(tmp_path, capsys):
+    assert main(["export", "--db", str(tmp_path / "none.duckdb"), "--what", "answers"]) == 2
+    assert "no database" in capsys.readouterr().err
+    db = tmp_path / "d.duckdb"
+    assert main(["init", "--db", str(db)]) == 0
+    assert main(["export", "--db", str(db), "--what", "codebook", "--format", "xlsx"]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_database_held_by_a_running_app_gives_exit_2(tmp_path):
+    db = tmp_path / "held.duckdb"
+    assert run("init", "--db", str(db)).returncode == 0
+    with database_held_by_another_process(db):
+        result = run("init", "--db", str(db))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "in use by another process" in result.stderr
+
+
+def test_demo_refuses_a_filled_database(tmp_path):
+    db = tmp_path / "d.duckdb"
+    assert run("demo", "--db", str(db), "--respondents", "30").returncode == 0
+    again = run("demo", "--db", str(db), "--respondents", "30")
+    assert again.returncode == 2 and "empty database" in again.stderr
+
+
+def test_bench_prints_every_figure_as_json(tmp_path):
+    result = run("bench", "--respondents", "300", "--cache-dir", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    for key in ("submission_ms_p50", "radar_ms_p50", "team_view_ms", "director_ms", "director_latest_wave_ms",
+                "pandas_baseline_ms", "speedup_vs_pandas"):  # fmt: skip
+        assert figures[key] > 0, key
+    assert figures["pandas_matches_store"] is True
+    assert len(list(tmp_path.glob("bench-300-*.duckdb"))) == 1  # cached for the next run
