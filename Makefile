@@ -22,11 +22,13 @@ $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	$(PIP) install --quiet -r requirements-test.txt
 	touch $@
 
-# Browser tests drive Debian's chromium through Playwright; no browser is ever downloaded.
+# Browser tests drive Debian's chromium through Playwright (no browser is ever downloaded); the PDF tests
+# read reports back with poppler's pdftotext.
+SYSTEM_PACKAGES := chromium poppler-utils
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+		echo "Installing Debian packages for the tests: $(SYSTEM_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 demo: $(VENV)/.installed
 	@test -f $(SCAN_DB) || $(PY) -m scan demo --db $(SCAN_DB) --respondents $(DEMO_RESPONDENTS)

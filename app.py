@@ -1,14 +1,57 @@
-"""Kindcentrum Scan: the entry point. Page set-up and navigation; every page lives in pages/."""
+"""Kindcentrum Scan: the entry point. Sign-in, then the pages the user's roles allow; every page is in pages/."""
 
 import streamlit as st
 
+from scan.ui.auth import CookieKeyMissing, build_authenticator, current_account, logout_button, restore_session
 from scan.ui.i18n import language_switch, t
 
 st.set_page_config(page_title="Kindcentrum Scan", page_icon=":material/diversity_3:", layout="wide")
 
+
+def refuse_to_start() -> None:
+    st.error(t("auth.no_cookie_key"), icon=":material/key_off:")
+
+
+def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
+    """Only what the roles allow. The first page of the first section is the default (the site's root)."""
+    about = st.Page("pages/about.py", title=t("nav.about"), icon=":material/info:")
+    if roles is None:
+        return {
+            t("nav.section_me"): [
+                st.Page("pages/login.py", title=t("nav.login"), icon=":material/login:", default=True),
+                st.Page("pages/register.py", title=t("nav.register"), icon=":material/person_add:"),
+                st.Page("pages/guest.py", title=t("nav.guest"), icon=":material/edit_note:"),
+            ],
+            t("nav.section_info"): [about],
+        }
+    mine = []
+    if {"professional", "team_lead"} & set(roles):
+        mine += [
+            st.Page("pages/scan.py", title=t("nav.scan"), icon=":material/edit_note:", default=True),
+            st.Page("pages/report.py", title=t("nav.report"), icon=":material/insights:"),
+        ]
+    mine.append(st.Page("pages/account.py", title=t("nav.account"), icon=":material/person:", default=not mine))
+    return {t("nav.section_me"): mine, t("nav.section_info"): [about]}
+
+
 with st.sidebar:
     language_switch()
 
-# st.navigation on every run, also for visitors: a pages/ folder without it is served as plain URLs.
-pages = [st.Page("pages/about.py", title=t("nav.about"), icon=":material/info:", default=True)]
-st.navigation(pages).run()
+try:
+    build_authenticator()
+except CookieKeyMissing:
+    # st.navigation is called in every case: with a pages/ folder and no navigation, Streamlit would serve
+    # the page scripts by URL to the first visitor.
+    st.navigation([st.Page(refuse_to_start, title="Kindcentrum Scan")]).run()
+    st.stop()
+
+if not st.session_state.get("authentication_status"):
+    restore_session()
+account = current_account()
+
+navigation = st.navigation(pages_for(account.roles if account else None))
+if account:
+    with st.sidebar:
+        st.markdown(t("auth.logged_in_as", name=account.display_name))
+        logout_button()
+navigation.run()

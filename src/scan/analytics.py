@@ -12,7 +12,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from scan.scoring import summary_from_moments
+from scan.config import Settings
+from scan.questionnaire import Questionnaire
+from scan.report import PersonalReport, TrendPoint, build_personal_report
+from scan.scoring import ScoringModel, summary_from_moments
 
 
 @dataclass(frozen=True)
@@ -168,14 +171,13 @@ def director_overview(
     conn: duckdb.DuckDBPyConnection, threshold: int, *, latest_wave_only: bool = False
 ) -> pd.DataFrame:
     """Each organisation's profile per round and dimension over all its teams, from the team aggregates."""
-    where, params = "TRUE", {}
+    where = "TRUE"
     if latest_wave_only:
-        latest = conn.execute(
-            "SELECT list(id) FROM rounds r"
-            " WHERE wave = (SELECT max(wave) FROM rounds WHERE organisation_id = r.organisation_id)"
-        ).fetchone()[0]
-        where, params = "list_contains($rounds, a.round_id)", {"rounds": latest or []}
-    return _grouped(conn, "a.organisation_id", where, params, threshold)
+        where = (
+            "a.round_id IN (SELECT id FROM rounds r"
+            " WHERE wave = (SELECT max(wave) FROM rounds WHERE organisation_id = r.organisation_id))"
+        )
+    return _grouped(conn, "a.organisation_id", where, {}, threshold)
 
 
 def rounds_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[RoundInfo]:
@@ -195,3 +197,50 @@ def data_version(conn: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
         "SELECT (SELECT count(*) FROM responses), (SELECT coalesce(max(id), 0) FROM responses),"
         " (SELECT coalesce(max(id), 0) FROM audit_log)"
     ).fetchone()
+
+
+# ---- the personal report ------------------------------------------------------------------------
+
+
+def response_intensity(conn: duckdb.DuckDBPyConnection, response_id: int) -> dict[str, tuple[int | None, int | None]]:
+    rows = conn.execute(
+        "SELECT partner_type, current_level, desired_level FROM intensity_answers WHERE response_id = ?", [response_id]
+    ).fetchall()
+    return {partner: (current, desired) for partner, current, desired in rows}
+
+
+def personal_report(
+    conn: duckdb.DuckDBPyConnection,
+    questionnaire: Questionnaire,
+    settings: Settings,
+    model: ScoringModel,
+    *,
+    user_id: int,
+    round_id: int,
+    lang: str,
+    person: str,
+) -> PersonalReport | None:
+    """The owner's report of one round, with the team mean only when the team reaches its threshold."""
+    found = conn.execute(
+        "SELECT p.id, p.team_id, r.name FROM responses p JOIN rounds r ON r.id = p.round_id"
+        " WHERE p.user_id = ? AND p.round_id = ?",
+        [user_id, round_id],
+    ).fetchone()
+    if found is None:
+        return None
+    response_id, team_id, round_name = found
+    team = team_aggregate(conn, team_id, round_id, settings.privacy.team_threshold)
+    trend = [TrendPoint(info.name, scores) for info, scores in person_trend(conn, user_id)]
+    return build_personal_report(
+        questionnaire,
+        settings,
+        model,
+        lang=lang,
+        person=person,
+        round_name=round_name,
+        answers=response_answers(conn, response_id),
+        intensity=response_intensity(conn, response_id),
+        scores=response_scores(conn, response_id),
+        team_means=team.means() if team.visible else {},
+        trend=trend,
+    )

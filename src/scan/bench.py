@@ -166,10 +166,16 @@ def run_bench(
         ]
 
         # Baseline: the same aggregate (without this run's extra submissions) from the raw answers.
-        answers = cur.execute(
-            "SELECT response_id, item_id, value FROM answers WHERE response_id IN (SELECT id FROM responses"
-            " WHERE submission_key LIKE 'bulk-%')"
-        ).df()
+        # Item ids as a categorical: as plain strings a hundred million rows would not fit in memory.
+        answers = (
+            cur.sql(
+                "SELECT response_id, item_id, value FROM answers WHERE response_id IN (SELECT id FROM responses"
+                " WHERE submission_key LIKE 'bulk-%')"
+            )
+            .to_arrow_table()
+            .to_pandas(types_mapper=None, strings_to_categorical=True)
+        )
+
         responses = cur.execute(
             "SELECT p.id, l.organisation_id, p.round_id FROM responses p"
             " JOIN teams t ON t.id = p.team_id JOIN locations l ON l.id = t.location_id"

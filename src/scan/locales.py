@@ -27,9 +27,18 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def load_locales(folder: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
-    texts = {
-        lang: _flatten(yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))) for lang in LANGUAGES
-    }
+    """Every ``<lang>.yaml`` and ``<area>.<lang>.yaml`` of a language, merged; a key may occur only once."""
+    texts: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES:
+        merged: dict[str, str] = {}
+        for path in [folder / f"{lang}.yaml", *sorted(folder.glob(f"*.{lang}.yaml"))]:
+            flat = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            twice = set(flat) & set(merged)
+            if twice:
+                raise ValueError(f"{path}: keys defined twice: {', '.join(sorted(twice))}")
+            merged.update(flat)
+        texts[lang] = merged
+
     reference = set(texts[LANGUAGES[0]])
     for lang in LANGUAGES[1:]:
         missing = reference ^ set(texts[lang])

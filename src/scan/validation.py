@@ -16,6 +16,8 @@ from scan.questionnaire import Questionnaire
 
 MAX_TEXT_LENGTH = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Names are shown in many places (menus, reports, sociograms): no markup, so nothing can render as code.
+_MARKUP = re.compile(r"[<>*_`#\[\]{}|\\]")
 
 
 @dataclass(frozen=True)
@@ -85,4 +87,14 @@ def clean_text(value: str, field: str, max_length: int = MAX_TEXT_LENGTH) -> str
     text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
     if len(text) > max_length:
         raise InvalidInput([Problem("text_too_long", field, f"{field}: longer than {max_length} characters")])
+    return text
+
+
+def clean_name(value: str, field: str, max_length: int = 80) -> str:
+    """A person's or a group's name: plain text only; HTML or markdown characters are refused, not stripped."""
+    text = clean_text(value, field, max_length)
+    if _MARKUP.search(text):
+        raise InvalidInput([Problem("markup", field, f"{field}: HTML or markdown characters are not allowed")])
+    if not text:
+        raise InvalidInput([Problem("required", field, f"{field}: a name is needed")])
     return text

@@ -33,13 +33,26 @@ def connect(path: Path | str, *, read_only: bool = False, migrate_schema: bool =
     return conn
 
 
+_open_transactions: set[int] = set()
+
+
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a failure anywhere inside rolls every statement back."""
+    """All or nothing: a failure anywhere inside rolls every statement back.
+
+    Nested use joins the outer transaction, so that store functions compose (DuckDB has no savepoints).
+    """
+    if id(conn) in _open_transactions:
+        yield conn
+        return
     conn.execute("BEGIN TRANSACTION")
+    _open_transactions.add(id(conn))
     try:
         yield conn
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    else:
+        conn.execute("COMMIT")
+    finally:
+        _open_transactions.discard(id(conn))

@@ -174,6 +174,18 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        2,
+        """
+        -- The consent screen before a first scan: who agreed to which wording, when.
+        CREATE TABLE consents (
+            user_id BIGINT NOT NULL REFERENCES users (id),
+            text_version VARCHAR NOT NULL,
+            consented_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (user_id, text_version)
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

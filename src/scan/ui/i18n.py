@@ -10,6 +10,8 @@ from scan.locales import text
 from scan.questionnaire import LANGUAGES
 
 LANGUAGE_KEY = "ui_language"  # not a key streamlit-authenticator uses
+# The switch writes into a plain session key: Streamlit drops the state of widgets that a run does not draw.
+_SWITCH_KEY = "_language_switch"
 LANGUAGE_LABELS = {"nl": "Nederlands", "en": "English"}
 
 
@@ -21,12 +23,19 @@ def t(key: str, **values: Any) -> str:
     return text(current_language(), key, **values)
 
 
+def _switched() -> None:
+    chosen = st.session_state.get(_SWITCH_KEY)
+    if chosen:  # clicking the selected option again deselects it; the language stays
+        st.session_state[LANGUAGE_KEY] = chosen
+
+
 def language_switch() -> None:
+    st.session_state[_SWITCH_KEY] = current_language()
     st.segmented_control(
         t("app.language"),
         options=list(LANGUAGES),
         format_func=LANGUAGE_LABELS.get,
-        key=LANGUAGE_KEY,
-        default=LANGUAGES[0],
+        key=_SWITCH_KEY,
         selection_mode="single",
+        on_change=_switched,
     )

@@ -1,0 +1,1 @@
+"""File builders: PDF, Excel and CSV as bytes."""

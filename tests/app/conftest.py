@@ -1,0 +1,41 @@
+"""AppTest fixtures: the real app on a copy of a small demo database, in demo mode, without login delays."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scan.config import REPO_ROOT
+from scan.demo import build_demo
+from scan.store import connect
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
+    conn = connect(path)
+    build_demo(conn, 40, seed=3)
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "scan.duckdb"
+    shutil.copyfile(demo_template, path)
+    monkeypatch.setenv("SCAN_DB", str(path))
+    monkeypatch.setenv("SCAN_DEMO", "1")
+    monkeypatch.setenv("SCAN_LOGIN_SLEEP", "0")
+    return path
+
+
+@pytest.fixture
+def new_app(demo_db: Path) -> Callable[[], AppTest]:
+    def make() -> AppTest:
+        return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+
+    return make

@@ -1,0 +1,68 @@
+"""Sign-in, lock-out, role guards and the language switch, through the real app.py."""
+
+from __future__ import annotations
+
+from tests.app.helpers import is_refused, log_in, message, query, texts
+
+
+def failed_logins(db_path, username: str) -> int:
+    return query(db_path, "SELECT failed_logins FROM accounts WHERE username = ?", [username])[0][0]
+
+
+def test_visitor_gets_the_login_and_only_visitor_pages(new_app):
+    at = new_app()
+    assert not at.exception
+    assert [ti.label for ti in at.text_input] == [message("nl", "auth.username"), message("nl", "auth.password")]
+    assert "`professional`" in texts(at)  # demo mode lists the demo accounts
+    assert is_refused(at, "pages/report.py") and is_refused(at, "pages/scan.py")
+
+
+def test_a_guarded_page_run_without_login_shows_nothing(demo_db):
+    from streamlit.testing.v1 import AppTest
+
+    from scan.config import REPO_ROOT
+
+    # As Streamlit would serve it by URL before any navigation exists: the page's own guard stops it.
+    at = AppTest.from_file(str(REPO_ROOT / "pages" / "report.py"), default_timeout=30).run()
+    assert [w.value for w in at.warning] == [message("nl", "auth.please_login")]
+    assert not at.title and not at.get("plotly_chart")
+
+
+def test_wrong_password_is_refused_and_counted(new_app, demo_db):
+    at = log_in(new_app(), "professional", "not-the-password")
+    assert not at.session_state["authentication_status"]
+    assert message("nl", "auth.wrong") in texts(at)
+    assert failed_logins(demo_db, "professional") == 1
+
+
+def test_five_wrong_passwords_lock_the_account(new_app, demo_db):
+    at = new_app()
+    for _ in range(5):
+        log_in(at, "professional", "wrong-password")
+    assert message("nl", "auth.locked", minutes=15) in texts(at)
+    at = log_in(new_app(), "professional", "demo")  # the right password does not help while locked
+    assert not at.session_state["authentication_status"]
+    assert message("nl", "auth.locked", minutes=15) in texts(at)
+
+
+def test_professional_logs_in_and_sees_the_scan(new_app):
+    at = log_in(new_app(), "professional")
+    assert at.session_state["authentication_status"] is True
+    at.switch_page("pages/scan.py").run()
+    assert not at.exception
+    assert at.title[0].value == message("nl", "scan.title")
+
+
+def test_director_cannot_open_the_professional_pages(new_app):
+    at = log_in(new_app(), "director").run()
+    assert at.session_state["authentication_status"] is True
+    assert is_refused(at, "pages/scan.py") and is_refused(at, "pages/report.py")
+    at.switch_page("pages/account.py").run()
+    assert message("nl", "roles.director") in texts(at)
+
+
+def test_language_switch_changes_the_login(new_app):
+    at = new_app()
+    at.session_state["ui_language"] = "en"
+    at.run()
+    assert [ti.label for ti in at.text_input] == [message("en", "auth.username"), message("en", "auth.password")]
