@@ -9,7 +9,8 @@ SCAN_DB ?= data/scan.duckdb
 PORT ?= 8501
 DEMO_RESPONDENTS ?= 300
 
-.PHONY: run test lint format bench demo clean chromium
+.PHONY: run test lint format bench demo clean chromium screenshots
+
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,6 +47,10 @@ format: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed chromium lint
 	$(PY) -m pytest
+
+# The README's screenshots, taken by the browser tests.
+screenshots: $(VENV)/.test-installed chromium
+	SCAN_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/e2e -q
 
 bench: $(VENV)/.installed
 	$(PY) -m scan bench --respondents $${RESPONDENTS:-1000000} --json

@@ -2,10 +2,18 @@
 
 import streamlit as st
 
-from scan.ui.auth import CookieKeyMissing, build_authenticator, current_account, logout_button, restore_session
+from scan.ui.auth import (
+    CookieKeyMissing,
+    build_authenticator,
+    current_account,
+    logout_button,
+    mark_app_started,
+    restore_session,
+)
 from scan.ui.i18n import language_switch, t
 
 st.set_page_config(page_title="Kindcentrum Scan", page_icon=":material/diversity_3:", layout="wide")
+mark_app_started()
 
 
 def refuse_to_start() -> None:

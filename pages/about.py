@@ -4,7 +4,10 @@ import streamlit as st
 
 from scan.config import settings
 from scan.questionnaire import default_questionnaire
+from scan.ui.auth import enter_app
 from scan.ui.i18n import t
+
+enter_app()
 
 questionnaire = default_questionnaire()
 privacy = settings().privacy

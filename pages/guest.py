@@ -4,6 +4,7 @@ import streamlit as st
 
 from scan.report import build_personal_report
 from scan.scoring import score_answers
+from scan.ui.auth import enter_app
 from scan.ui.i18n import current_language, t
 from scan.ui.report_view import show_personal_report
 from scan.ui.scan_flow import (
@@ -17,6 +18,8 @@ from scan.ui.scan_flow import (
 )
 from scan.ui.session import questionnaire, scoring_model, settings
 from scan.validation import validate_answers, validate_intensity
+
+enter_app()
 
 GUEST_RESULT = "_guest_result"
 

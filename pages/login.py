@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from scan.ui.auth import current_account, demo_accounts_note, login_form
+from scan.ui.auth import current_account, demo_accounts_note, enter_app, login_form
 from scan.ui.i18n import t
+
+enter_app()
+
 
 st.title(t("app.name"))
 st.markdown(f"*{t('app.tagline')}*")

@@ -3,10 +3,13 @@
 import streamlit as st
 
 from scan.accounts import register_with_invite
+from scan.ui.auth import enter_app
 from scan.ui.i18n import current_language, t
 from scan.ui.session import db, settings
 from scan.ui.widgets import show_problems
 from scan.validation import InvalidInput
+
+enter_app()
 
 st.title(t("register.title"))
 st.write(t("register.intro"))

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from scan.config import Settings, settings
+from scan.demo import build_demo
 from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
 from scan.store import connect
@@ -64,3 +65,12 @@ def org(db: duckdb.DuckDBPyConnection, questionnaire: Questionnaire) -> SmallOrg
     outsider = add_user(db, organisation_id=org_id, display_name="Ander", discipline="leerkracht", team_ids=[other])
     round_id = open_round(db, org_id, "Voorjaar 2026")
     return SmallOrg(org_id, loc, team, other, round_id, members, outsider)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
+    conn = connect(path)
+    build_demo(conn, 40, seed=3)
+    conn.close()
+    return path

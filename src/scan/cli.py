@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -91,6 +93,64 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_invite(args: argparse.Namespace) -> int:
+    from scan.store.org import create_invite
+
+    conn = connect(args.db)
+    team = _team_id(conn, args.team)
+    expires = datetime.now() + timedelta(days=args.days) if args.days else None
+    code = create_invite(conn, team, max_uses=args.max_uses, expires_at=expires)
+    print(code)
+    return 0
+
+
+def _team_id(conn: duckdb.DuckDBPyConnection, team: str) -> int:
+    """A team by its number or by 'Location · Team' as the exports name it."""
+    row = conn.execute(
+        "SELECT t.id FROM teams t JOIN locations l ON l.id = t.location_id"
+        " WHERE CAST(t.id AS VARCHAR) = ? OR l.name || ' · ' || t.name = ?",
+        [team, team],
+    ).fetchall()
+    if len(row) != 1:
+        raise ValueError(f"no single team {team!r}; give its number or 'Location · Team'")
+    return row[0][0]
+
+
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    from scan.accounts import reset_password
+    from scan.validation import InvalidInput
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("New password: ")
+    conn = connect(args.db)
+    try:
+        reset_password(conn, args.username, password, actor_user_id=None)
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+    print(f"password of {args.username} reset; the account is unlocked")
+    return 0
+
+
+def cmd_round(args: argparse.Namespace) -> int:
+    from scan.store.org import close_round, open_round
+
+    conn = connect(args.db)
+    if args.action == "open":
+        if not args.name:
+            raise ValueError("opening a round needs --name")
+        round_id = open_round(conn, args.organisation, args.name)
+        print(f"round {round_id} '{args.name}' is open; the organisation's previous open round is closed")
+
+    else:
+        from scan.analytics import open_round_of
+
+        current = open_round_of(conn, args.organisation)
+        if current is None:
+            raise ValueError(f"organisation {args.organisation} has no open round")
+        close_round(conn, current.id)
+        print(f"round {current.id} '{current.name}' is closed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m scan", description="Kindcentrum Scan: database, demo data, exports, benchmark.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -121,7 +181,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="output file (default: standard output, CSV only)")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("invite", help="make an invite code that places a new user in a team")
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--team", required=True, help="team number, or 'Location · Team'")
+    p.add_argument("--max-uses", type=_positive, default=50, help="how many accounts it may create (default 50)")
+    p.add_argument("--days", type=_positive, default=None, help="valid for this many days (default: no end)")
+    p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser("reset-password", help="set a new password for a user (administrators)")
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--username", required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    p.set_defaults(func=cmd_reset_password)
+
+    p = sub.add_parser("round", help="open the next measurement round of an organisation, or close the open one")
+    p.add_argument("action", choices=("open", "close"))
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--organisation", type=_positive, required=True, help="organisation number")
+    p.add_argument("--name", help="name of the new round, e.g. 'Najaar 2026'")
+    p.set_defaults(func=cmd_round)
+
     p = sub.add_parser("bench", help="measure the data path on a generated data set")
+
     p.add_argument("--respondents", type=_positive, required=True)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--cache-dir", type=Path, default=config.REPO_ROOT / ".bench-cache")

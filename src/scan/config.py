@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from scan.yamlfile import load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
@@ -54,7 +54,7 @@ class Settings:
 
 
 def load_settings(path: Path = SETTINGS_FILE) -> Settings:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     scoring, privacy = raw["scoring"], raw["privacy"]
     settings = Settings(
         scoring=ScoringSettings(

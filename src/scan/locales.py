@@ -7,10 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scan.config import DATA_DIR
 from scan.questionnaire import LANGUAGES
+from scan.yamlfile import DuplicateKey, load_yaml
 
 LOCALES_DIR = DATA_DIR / "locales"
 
@@ -32,7 +31,12 @@ def load_locales(folder: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
     for lang in LANGUAGES:
         merged: dict[str, str] = {}
         for path in [folder / f"{lang}.yaml", *sorted(folder.glob(f"*.{lang}.yaml"))]:
-            flat = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            try:
+                tree = load_yaml(path.read_text(encoding="utf-8")) or {}
+            except DuplicateKey as exc:
+                raise ValueError(f"{path}: {exc}") from exc
+            flat = _flatten(tree)
+
             twice = set(flat) & set(merged)
             if twice:
                 raise ValueError(f"{path}: keys defined twice: {', '.join(sorted(twice))}")

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from scan.config import QUESTIONNAIRE_FILE
+from scan.yamlfile import load_yaml
 
 LANGUAGES = ("nl", "en")
 CONSTRUCT_KINDS = ("t_shape", "building_block", "module")
@@ -284,7 +285,7 @@ def _scale(file: str, raw: Any) -> Scale:
 
 def parse_questionnaire(text: str, file: str = "questionnaire.yaml") -> Questionnaire:
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise QuestionnaireError(f"{file}: not valid YAML: {exc}") from exc
     top = _Reader(file, "top level", raw)

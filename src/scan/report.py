@@ -86,6 +86,11 @@ class PersonalReport:
     team_shown: bool
 
 
+def short_label(name: str) -> str:
+    """'Identiteit: eigen expertise …' → 'Identiteit', 'Breedte (horizontale balk van de T)' → 'Breedte'."""
+    return name.split(":")[0].split(" (")[0].strip()
+
+
 def radar_dimensions(questionnaire: Questionnaire) -> tuple[str, ...]:
     """The radar's axes: the two bars of the T, then the four building blocks."""
     return tuple(c.id for c in questionnaire.constructs if c.kind in ("t_shape", "building_block"))
@@ -107,7 +112,7 @@ def build_personal_report(
 ) -> PersonalReport:
     team_means = team_means or {}
     radar = tuple(
-        RadarPoint(d, questionnaire.dimension_name(d).get(lang), scores.get(d), team_means.get(d))
+        RadarPoint(d, short_label(questionnaire.dimension_name(d).get(lang)), scores.get(d), team_means.get(d))
         for d in radar_dimensions(questionnaire)
     )
 

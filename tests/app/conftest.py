@@ -10,17 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scan.config import REPO_ROOT
-from scan.demo import build_demo
-from scan.store import connect
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
-    conn = connect(path)
-    build_demo(conn, 40, seed=3)
-    conn.close()
-    return path
 
 
 @pytest.fixture

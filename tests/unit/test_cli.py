@@ -16,7 +16,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scan", *args], capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("command", ["init", "demo", "export", "bench"])
+@pytest.mark.parametrize("command", ["init", "demo", "export", "invite", "reset-password", "round", "bench"])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
@@ -76,3 +76,36 @@ def test_bench_prints_every_figure_as_json(tmp_path):
         assert figures[key] > 0, key
     assert figures["pandas_matches_store"] is True
     assert len(list(tmp_path.glob("bench-300-*.duckdb"))) == 1  # cached for the next run
+
+
+def test_invite_round_and_password_reset_commands(tmp_path):
+    from scan.accounts import find_invite
+    from scan.store import connect
+
+    db = tmp_path / "d.duckdb"
+    assert run("demo", "--db", str(db), "--respondents", "30").returncode == 0
+    made = run("invite", "--db", str(db), "--team", "IKC De Regenboog · Onderbouw", "--max-uses", "2", "--days", "7")
+    assert made.returncode == 0, made.stderr
+    assert run("invite", "--db", str(db), "--team", "No such team").returncode == 2
+    opened = run("round", "open", "--db", str(db), "--organisation", "1", "--name", "Najaar 2026")
+    assert opened.returncode == 0 and "Najaar 2026" in opened.stdout
+    reset = subprocess.run(
+        [sys.executable, "-m", "scan", "reset-password", "--db", str(db), "--username", "professional",
+         "--password-stdin"], input="nieuw-wachtwoord\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert reset.returncode == 0, reset.stderr
+    short = subprocess.run(
+        [sys.executable, "-m", "scan", "reset-password", "--db", str(db), "--username", "professional",
+         "--password-stdin"], input="kort\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert short.returncode == 2
+    conn = connect(db)
+    invite = find_invite(conn, made.stdout.strip())
+    assert invite is not None and invite.team_name == "IKC De Regenboog · Onderbouw"
+    waves = conn.execute("SELECT wave, status FROM rounds WHERE organisation_id = 1 ORDER BY wave").fetchall()
+    assert waves == [(1, "closed"), (2, "closed"), (3, "open")]
+    from scan.accounts import find_account
+    from scan.passwords import check_password
+
+    stored = conn.execute("SELECT password_hash FROM accounts WHERE username = 'professional'").fetchone()[0]
+    assert check_password("nieuw-wachtwoord", stored) and find_account(conn, "professional") is not None

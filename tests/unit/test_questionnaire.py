@@ -143,3 +143,20 @@ def test_invalid_yaml_and_unreadable_file(tmp_path):
         parse_questionnaire("constructs: [unclosed", file="broken.yaml")
     with pytest.raises(QuestionnaireError, match=r"cannot be read"):
         load_questionnaire(tmp_path / "missing.yaml")
+
+
+def test_a_key_written_twice_is_refused(raw):
+    text = yaml.safe_dump(raw, allow_unicode=True).replace("version:", "version: '1'\nversion:", 1)
+    with pytest.raises(QuestionnaireError, match="defined twice: version"):
+        parse_questionnaire(text, file="broken.yaml")
+
+
+def test_locales_have_the_same_keys_in_both_languages_and_no_key_twice(tmp_path):
+    from scan.locales import load_locales
+
+    texts = load_locales()
+    assert set(texts["nl"]) == set(texts["en"]) and texts["nl"]["nav.about"] == "Over de scan"
+    (tmp_path / "nl.yaml").write_text("nav:\n  a: x\nnav:\n  b: y\n", encoding="utf-8")
+    (tmp_path / "en.yaml").write_text("nav:\n  a: x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="defined twice: nav"):
+        load_locales(tmp_path)

@@ -5,11 +5,13 @@ Build the authenticator once per run (app.py); pages call ``require_roles`` befo
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from scan import accounts, config
@@ -21,6 +23,7 @@ from scan.ui.session import db
 DEMO_COOKIE_KEY = "kindcentrum-scan-demo-cookie-key-not-secret"
 DEMO_USERNAMES = ("professional", "teamlead", "director", "admin")
 _AUTHENTICATOR = "_authenticator"  # our own session keys start with an underscore: none collides with the library
+APP_STARTED = "_app_started"
 
 
 class CookieKeyMissing(RuntimeError):
@@ -135,8 +138,24 @@ def forget_account() -> None:
     st.session_state.pop("_account", None)
 
 
+def enter_app() -> None:
+    """First line of every page. Right after a server start Streamlit serves a pages/ script by its URL
+    without running app.py (its legacy mode, until a session has called st.navigation): such a request is
+    sent to app.py, which signs the visitor in and builds the navigation for their roles."""
+    if not st.session_state.get(APP_STARTED):
+        # When the page itself is the entry point (a test harness) there is no app.py to go to: the role
+        # guard that follows still applies.
+        with contextlib.suppress(StreamlitAPIException):
+            st.switch_page("app.py")
+
+
+def mark_app_started() -> None:
+    st.session_state[APP_STARTED] = True
+
+
 def require_roles(*roles: str) -> Account:
     """The first line of every page that needs a login: no role, no content."""
+    enter_app()
     account = current_account()
     if account is None:
         st.warning(t("auth.please_login"), icon=":material/login:")

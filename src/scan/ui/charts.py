@@ -13,12 +13,21 @@ OWN_FILL = "rgba(46, 125, 107, 0.25)"
 TEAM = "#7A8A90"
 DESIRED = "#E0A030"
 FONT = {"family": "sans-serif", "size": 14, "color": "#1F2A2E"}
+# Charts are read, not explored: no toolbar over the titles.
+CONFIG = {"displayModeBar": False}
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
+def number(value: float, lang: str) -> str:
+    """One decimal, with the decimal comma in Dutch."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _layout(fig: go.Figure, height: int, lang: str) -> go.Figure:
     fig.update_layout(
+        separators=",." if lang == "nl" else ".,",
         height=height,
-        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        margin={"l": 70, "r": 70, "t": 40, "b": 40},
         font=FONT,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
@@ -27,7 +36,7 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
-def radar(points: Sequence[RadarPoint], own_label: str, team_label: str) -> go.Figure:
+def radar(points: Sequence[RadarPoint], own_label: str, team_label: str, lang: str) -> go.Figure:
     labels = [p.label for p in points]
     fig = go.Figure()
     if any(p.team is not None for p in points):
@@ -52,10 +61,10 @@ def radar(points: Sequence[RadarPoint], own_label: str, team_label: str) -> go.F
         )
     )
     fig.update_layout(polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}, "bgcolor": "#F3F6F4"})
-    return _layout(fig, 460)
+    return _layout(fig, 460, lang)
 
 
-def t_shape(depth: float | None, breadth: float | None, depth_label: str, breadth_label: str) -> go.Figure:
+def t_shape(depth: float | None, breadth: float | None, depth_label: str, breadth_label: str, lang: str) -> go.Figure:
     """A drawn T: the top bar's length follows breadth, the stem's length follows depth (both on 1–5)."""
     fig = go.Figure()
     width = (breadth or 0) / 5 * 10  # the full scale spans 10 units across
@@ -81,22 +90,23 @@ def t_shape(depth: float | None, breadth: float | None, depth_label: str, breadt
         line={"width": 0},
     )
     fig.add_annotation(
-        x=0, y=0.9, text=f"{breadth_label}: {breadth:.1f}" if breadth else breadth_label, showarrow=False
+        x=0, y=0.9, text=f"{breadth_label}: {number(breadth, lang)}" if breadth else breadth_label, showarrow=False
     )
+
     fig.add_annotation(
         x=thickness,
         y=-thickness - max(length, 2) / 2,
         xanchor="left",
-        text=f"{depth_label}: {depth:.1f}" if depth else depth_label,
+        text=f"{depth_label}: {number(depth, lang)}" if depth else depth_label,
         showarrow=False,
     )
     fig.update_xaxes(visible=False, range=[-6, 6])
     fig.update_yaxes(visible=False, range=[-12, 2], scaleanchor="x")
-    return _layout(fig, 420)
+    return _layout(fig, 420, lang)
 
 
 def intensity(
-    lines: Sequence[IntensityLine], level_names: dict[int, str], now_label: str, want_label: str
+    lines: Sequence[IntensityLine], level_names: dict[int, str], now_label: str, want_label: str, lang: str
 ) -> go.Figure:
     """Per partner, a line from the current level (filled dot) to the desired one (open dot)."""
     shown = [line for line in lines if line.current]
@@ -113,34 +123,39 @@ def intensity(
                     hoverinfo="skip",
                 )
             )
-    fig.add_trace(
-        go.Scatter(
-            x=[line.current for line in shown],
-            y=[line.partner for line in shown],
-            mode="markers",
-            name=now_label,
-            marker={"size": 16, "color": OWN},
-        )
-    )
+    # The desired level as a wide ring under the current level's dot: where both are equal, both show.
     fig.add_trace(
         go.Scatter(
             x=[line.desired for line in shown if line.desired],
             y=[line.partner for line in shown if line.desired],
             mode="markers",
             name=want_label,
-            marker={"size": 16, "color": "white", "line": {"color": DESIRED, "width": 3}},
+            marker={"size": 24, "color": "white", "line": {"color": DESIRED, "width": 3}},
         )
     )
-    fig.update_xaxes(range=[0.5, 4.5], tickvals=list(level_names), ticktext=list(level_names.values()))
+    fig.add_trace(
+        go.Scatter(
+            x=[line.current for line in shown],
+            y=[line.partner for line in shown],
+            mode="markers",
+            name=now_label,
+            marker={"size": 13, "color": OWN},
+        )
+    )
+    # Level names wrap onto two lines: the axis stays readable without turning the labels.
+    ticks = [name.replace(" ", "<br>", 1) for name in level_names.values()]
+    fig.update_xaxes(range=[0.5, 4.5], tickvals=list(level_names), ticktext=ticks, tickangle=0)
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, 90 + 50 * max(len(shown), 1))
+    fig = _layout(fig, 140 + 50 * max(len(shown), 1), lang)
+    fig.update_layout(legend={"y": 1.02, "yanchor": "bottom"})
+    return fig
 
 
-def trend(points: Sequence[TrendPoint], dimensions: dict[str, str]) -> go.Figure:
+def trend(points: Sequence[TrendPoint], dimensions: dict[str, str], lang: str) -> go.Figure:
     """Scores per round; one line per dimension."""
     fig = go.Figure()
     rounds = [p.round_name for p in points]
     for dim, label in dimensions.items():
         fig.add_trace(go.Scatter(x=rounds, y=[p.scores.get(dim) for p in points], mode="lines+markers", name=label))
     fig.update_yaxes(range=[1, 5], title=None)
-    return _layout(fig, 380)
+    return _layout(fig, 380, lang)

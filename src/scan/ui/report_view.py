@@ -23,7 +23,10 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
     with left:
         st.subheader(t("report.radar_title"))
         st.plotly_chart(
-            charts.radar(report.radar, t("report.own"), t("report.team")), use_container_width=True, key="radar_chart"
+            charts.radar(report.radar, t("report.own"), t("report.team"), lang),
+            width="stretch",
+            key="radar_chart",
+            config=charts.CONFIG,
         )
         st.caption(t("report.radar_caption"))
         if not report.team_shown:
@@ -34,9 +37,10 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
         if shape.profile_id:
             st.markdown(f"### {shape.name}")
             st.plotly_chart(
-                charts.t_shape(shape.depth, shape.breadth, t("report.depth"), t("report.breadth")),
-                use_container_width=True,
+                charts.t_shape(shape.depth, shape.breadth, t("report.depth"), t("report.breadth"), lang),
+                width="stretch",
                 key="t_chart",
+                config=charts.CONFIG,
             )
             st.write(shape.description)
             st.markdown(f"**{t('report.advice')}**")
@@ -48,9 +52,10 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
     if any(line.current for line in report.intensity):
         level_names = {lv.level: lv.name.get(lang) for lv in questionnaire.intensity.levels}
         st.plotly_chart(
-            charts.intensity(report.intensity, level_names, t("report.now"), t("report.wanted")),
-            use_container_width=True,
+            charts.intensity(report.intensity, level_names, t("report.now"), t("report.wanted"), lang),
+            width="stretch",
             key="intensity_chart",
+            config=charts.CONFIG,
         )
         st.caption(t("report.intensity_caption"))
     else:
@@ -74,7 +79,9 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
     st.subheader(t("report.trend_title"))
     if len(report.trend) >= 2:
         labels = {p.dimension_id: p.label for p in report.radar}
-        st.plotly_chart(charts.trend(report.trend, labels), use_container_width=True, key="trend_chart")
+        st.plotly_chart(
+            charts.trend(report.trend, labels, lang), width="stretch", key="trend_chart", config=charts.CONFIG
+        )
     else:
         st.caption(t("report.trend_single"))
 
@@ -90,7 +97,7 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
                 if line.score is not None
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
     st.subheader(t("report.downloads"))
@@ -102,7 +109,7 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         key="download_pdf",
-        use_container_width=True,
+        width="stretch",
     )
     csv_column.download_button(
         t("report.csv"),
@@ -111,5 +118,5 @@ def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, t
         mime="text/csv",
         icon=":material/table:",
         key="download_csv",
-        use_container_width=True,
+        width="stretch",
     )

@@ -259,7 +259,7 @@ def _summary_step(questionnaire: Questionnaire, state: dict[str, Any]) -> None:
             t("scan.summary_na"): "",
         }
     )
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _go(state: dict[str, Any], keeper: DraftKeeper, questionnaire: Questionnaire, delta: int) -> None:
@@ -306,12 +306,10 @@ def questionnaire_steps(
             key="scan_back",
             on_click=_go,
             args=(state, keeper, questionnaire, -1),
-            use_container_width=True,
+            width="stretch",
         )
     if step == SUMMARY_STEP:
-        forward.button(
-            t("scan.submit"), key="scan_submit", type="primary", on_click=on_submit, use_container_width=True
-        )
+        forward.button(t("scan.submit"), key="scan_submit", type="primary", on_click=on_submit, width="stretch")
     else:
         forward.button(
             t("scan.next"),
@@ -319,7 +317,7 @@ def questionnaire_steps(
             type="primary",
             on_click=_go,
             args=(state, keeper, questionnaire, 1),
-            use_container_width=True,
+            width="stretch",
         )
 
 
