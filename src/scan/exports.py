@@ -1,4 +1,5 @@
-"""Research exports: pseudonymous tables (answers, scores, team scores) and the codebook, as CSV or Excel.
+"""Research exports: pseudonymous tables (answers, scores, team scores, network ties and metrics) and the codebook,
+as CSV or Excel.
 
 Respondents appear by their research pseudonym only: never a name, username or e-mail address.
 """
@@ -11,9 +12,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from scan.network import Member, Tie, network_metrics
 from scan.questionnaire import Questionnaire
 
-EXPORTS = ("answers", "codebook", "scores", "team-scores")
+EXPORTS = ("answers", "codebook", "scores", "team-scores", "ties", "network")
+# Built in Python rather than by one query, so a CSV of these cannot be streamed by the database.
+_BUILT_IN_PYTHON = ("codebook", "network")
 FORMATS = ("csv", "xlsx")
 EXCEL_MAX_ROWS = 1_048_575  # one row of the sheet holds the header
 
@@ -57,12 +61,60 @@ def export_sql(what: str, min_n: int) -> tuple[str, list]:
             """,
             [min_n],
         )
+    if what == "ties":
+        # Only ties within the network of a team in a round: the target answered for the same team and round.
+        return (
+            f"""
+            SELECT {_TEAM} AS team, r.wave, u.pseudonym AS source, v.pseudonym AS target,
+                   u.discipline AS source_discipline, v.discipline AS target_discipline, x.frequency, x.support
+            FROM network_ties x {_RESPONSE_JOINS}
+            JOIN responses q ON q.user_id = x.target_user_id AND q.round_id = p.round_id AND q.team_id = p.team_id
+            JOIN users v ON v.id = x.target_user_id
+            ORDER BY p.id, x.target_user_id
+            """,
+            [],
+        )
     raise ExportError(f"unknown export {what!r}; choose from {', '.join(EXPORTS)}")
+
+
+def network_frame(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Network metrics per team and round (see scan.network), for every team and round with a respondent."""
+    members = conn.execute(
+        f"""
+        SELECT {_TEAM} AS team, r.wave, p.team_id, p.round_id, p.user_id, coalesce(u.discipline, '') AS discipline
+        FROM responses p JOIN users u ON u.id = p.user_id JOIN teams t ON t.id = p.team_id
+        JOIN locations l ON l.id = t.location_id JOIN rounds r ON r.id = p.round_id
+        """
+    ).df()
+    ties = conn.execute(
+        "SELECT p.team_id, p.round_id, p.user_id AS source, x.target_user_id AS target, x.frequency"
+        " FROM network_ties x JOIN responses p ON p.id = x.response_id WHERE x.support"
+    ).df()
+    # Row positions per group and plain lists: slicing a DataFrame per team would cost more than the metrics.
+    keys = ["team_id", "round_id"]
+    tie_rows = ties.groupby(keys).indices
+    source, target, frequency = (ties[column].tolist() for column in ("source", "target", "frequency"))
+    team, wave, user_id, discipline = (members[column].tolist() for column in ("team", "wave", "user_id", "discipline"))
+    rows = []
+    for group, positions in members.groupby(keys).indices.items():
+        metrics = network_metrics(
+            [Member(user_id[i], discipline[i]) for i in positions],
+            [Tie(source[i], target[i], frequency[i], True) for i in tie_rows.get(group, ())],
+        )
+        first = positions[0]
+        rows.append(
+            (team[first], wave[first], metrics.n, metrics.density, metrics.reciprocity, metrics.centralization,
+             metrics.cross_discipline_share, metrics.blau)
+        )  # fmt: skip
+    columns = ["team", "wave", "n", "density", "reciprocity", "centralization", "cross_discipline_share", "blau"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["team", "wave"], ignore_index=True)
 
 
 def export_frame(conn: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, what: str, min_n: int) -> pd.DataFrame:
     if what == "codebook":
         return pd.DataFrame(list(questionnaire.codebook_rows()))
+    if what == "network":
+        return network_frame(conn)
     sql, params = export_sql(what, min_n)
     return conn.execute(sql, params).df()
 
@@ -80,7 +132,7 @@ def write_export(
         raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if fmt == "xlsx" and out is None:
         raise ExportError("an Excel export needs --out FILE")
-    if fmt == "csv" and what != "codebook":
+    if fmt == "csv" and what not in _BUILT_IN_PYTHON:
         # Streamed by the database: also fine for a hundred million answer rows.
         sql, params = export_sql(what, min_n)
         target = (str(out) if out else "/dev/stdout").replace("'", "''")
