@@ -39,7 +39,19 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
             st.Page("pages/report.py", title=t("nav.report"), icon=":material/insights:"),
         ]
     mine.append(st.Page("pages/account.py", title=t("nav.account"), icon=":material/person:", default=not mine))
-    return {t("nav.section_me"): mine, t("nav.section_info"): [about]}
+    team = []
+    if {"professional", "team_lead"} & set(roles):
+        team += [
+            st.Page("pages/team.py", title=t("nav.team"), icon=":material/groups:"),
+            st.Page("pages/network.py", title=t("nav.network"), icon=":material/hub:"),
+            st.Page("pages/dialogue.py", title=t("nav.dialogue"), icon=":material/forum:"),
+        ]
+    if {"team_lead", "director"} & set(roles):
+        team.append(st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:"))
+    sections = {t("nav.section_me"): mine}
+    if team:
+        sections[t("nav.section_team")] = team
+    return sections | {t("nav.section_info"): [about]}
 
 
 with st.sidebar:

@@ -9,6 +9,7 @@ from scan.ui.i18n import current_language, t
 from scan.ui.report_view import show_personal_report
 from scan.ui.scan_flow import (
     DraftKeeper,
+    Flow,
     consent,
     questionnaire_steps,
     reset_scan,
@@ -44,9 +45,10 @@ if result is not None:
     show_personal_report(report, questionnaire(), settings().privacy.team_threshold)
     st.stop()
 
-keeper = DraftKeeper(load=lambda: None, save=lambda payload: None)  # a guest's answers stay in this session
-state = scan_state(keeper, scope="guest")
-if not consent(state, keeper, t("scan.guest_consent_text"), on_consent=lambda: None):
+# A guest's answers stay in this session, and a guest has no team roster: no network step.
+flow = Flow(questionnaire(), DraftKeeper(load=lambda: None, save=lambda payload: None))
+state = scan_state(flow.keeper, scope="guest")
+if not consent(state, flow, t("scan.guest_consent_text"), on_consent=lambda: None):
     st.stop()
 
 
@@ -57,4 +59,4 @@ def finish() -> None:
     reset_scan()
 
 
-questionnaire_steps(questionnaire(), state, keeper, on_submit=finish)
+questionnaire_steps(flow, state, on_submit=finish)

@@ -4,16 +4,20 @@ import streamlit as st
 
 from scan import accounts, analytics
 from scan.store.responses import Submission, SubmissionRefused, load_draft, save_draft, submit
+from scan.teams import roster
 from scan.ui.auth import require_roles
-from scan.ui.i18n import t
+from scan.ui.i18n import current_language, t
 from scan.ui.scan_flow import (
+    Colleague,
     DraftKeeper,
+    Flow,
     consent,
     questionnaire_steps,
     reset_scan,
     scan_state,
     submission_answers,
     submission_intensity,
+    submission_ties,
 )
 from scan.ui.session import db, questionnaire, scoring_model, settings
 from scan.ui.widgets import show_problems, show_refusal
@@ -44,6 +48,14 @@ keeper = DraftKeeper(
     load=lambda: load_draft(conn, account.user_id, open_round.id),
     save=lambda payload: save_draft(conn, account.user_id, open_round.id, payload),
 )
+lang = current_language()
+flow = Flow(
+    questionnaire=questionnaire(),
+    keeper=keeper,
+    roster=tuple(Colleague(*member) for member in roster(conn, team_id, exclude=account.user_id)),
+    external_partners=settings().external_partners,
+    discipline_name=lambda d: settings().discipline(d).name(lang),
+)
 state = scan_state(keeper, scope=f"{account.user_id}:{open_round.id}")
 if state.pop("_resumed", False):
     st.toast(t("scan.resumed"), icon=":material/history:")
@@ -51,7 +63,7 @@ if accounts.has_consented(conn, account.user_id):
     state["consented"] = True
 privacy = settings().privacy
 consent_text = t("scan.consent_text", team=privacy.team_threshold, cross=privacy.cross_team_threshold)
-if not consent(state, keeper, consent_text, on_consent=lambda: accounts.record_consent(conn, account.user_id)):
+if not consent(state, flow, consent_text, on_consent=lambda: accounts.record_consent(conn, account.user_id)):
     st.stop()
 
 error = st.session_state.pop("_scan_error", None)
@@ -69,6 +81,8 @@ def send() -> None:
         round_id=open_round.id,
         answers=submission_answers(state),
         intensity=submission_intensity(state),
+        ties=submission_ties(state),
+        external_partners=tuple(state["external"]),
     )
     try:
         submit(conn, questionnaire(), scoring_model(), submission)
@@ -81,4 +95,4 @@ def send() -> None:
         st.session_state["_scan_submitted"] = True
 
 
-questionnaire_steps(questionnaire(), state, keeper, on_submit=send)
+questionnaire_steps(flow, state, on_submit=send)

@@ -34,7 +34,9 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True)
-class Discipline:
+class Choice:
+    """An option with a Dutch and an English name (a profession, a partner type)."""
+
     id: str
     name_nl: str
     name_en: str
@@ -47,9 +49,10 @@ class Discipline:
 class Settings:
     scoring: ScoringSettings
     privacy: PrivacySettings
-    disciplines: tuple[Discipline, ...]
+    disciplines: tuple[Choice, ...]
+    external_partners: tuple[Choice, ...]
 
-    def discipline(self, discipline_id: str) -> Discipline:
+    def discipline(self, discipline_id: str) -> Choice:
         return next(d for d in self.disciplines if d.id == discipline_id)
 
 
@@ -67,7 +70,8 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             team_threshold=int(privacy["team_threshold"]),
             cross_team_threshold=int(privacy["cross_team_threshold"]),
         ),
-        disciplines=tuple(Discipline(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["disciplines"]),
+        disciplines=tuple(Choice(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["disciplines"]),
+        external_partners=tuple(Choice(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["external_partners"]),
     )
     if not 0 < settings.scoring.min_answered_ratio <= 1:
         raise ValueError(f"{path}: scoring.min_answered_ratio must be in (0, 1]")

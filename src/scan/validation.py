@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,12 @@ def validate_intensity(
     if problems:
         raise InvalidInput(problems)
     return clean
+
+
+def validate_choices(chosen: Iterable[str], allowed: set[str], field: str) -> None:
+    unknown = [c for c in chosen if c not in allowed]
+    if unknown:
+        raise InvalidInput([Problem("unknown_choice", field, f"unknown {field}: {', '.join(map(repr, unknown))}")])
 
 
 def clean_text(value: str, field: str, max_length: int = MAX_TEXT_LENGTH) -> str:

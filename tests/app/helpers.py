@@ -32,6 +32,9 @@ def answer_step(at: AppTest, value=4) -> AppTest:
             radio.set_value(value)
         elif radio.key.startswith("int_now_"):
             radio.set_value(2)
+        elif radio.key.startswith("tie_freq_"):
+            radio.set_value(3)
+
     at.run()
     for radio in at.radio:
         if radio.key.startswith("int_want_"):

@@ -74,6 +74,12 @@ def finish_scan(at, value=4):
         assert question_radios(at) or construct.optional, construct.id
         next_step(answer_step(at, value))
     next_step(answer_step(at))  # collaboration intensity
+    if any(r.key.startswith("tie_freq_") for r in at.radio):  # the network step (signed-in users only)
+        for box in at.checkbox:
+            if box.key.startswith("tie_support_"):
+                box.check()
+                break
+        next_step(answer_step(at))
     return at
 
 
@@ -115,3 +121,25 @@ def test_guest_scan_shows_a_report_and_stores_nothing(new_app, demo_db):
     assert at.get("plotly_chart") and any(b.key == "download_pdf" for b in at.get("download_button"))
     assert message("nl", "report.guest_note") in texts(at)
     assert [query(demo_db, f"SELECT count(*) FROM {t}")[0][0] for t in tables] == before
+
+
+def test_network_step_lists_the_colleagues_and_stores_the_ties(new_app, demo_db):
+    at = start_scan(log_in(new_app(), "professional"))
+    for _ in Q.constructs:
+        next_step(answer_step(at))
+    next_step(answer_step(at))  # intensity
+    colleagues = [r for r in at.radio if r.key.startswith("tie_freq_")]
+    team = query(demo_db, "SELECT count(*) FROM memberships WHERE team_id = 1")[0][0]
+    assert len(colleagues) == team - 1  # everyone but oneself
+    next_step(at)
+    assert at.error and message("nl", "scan.missing_item") in texts(at)
+    answer_step(at)
+    next(b for b in at.checkbox if b.key.startswith("tie_support_")).check().run()
+    next(m for m in at.multiselect if m.key == "external_partners").select("logopedie").run()
+    next_step(at)
+    button(at, "scan_submit").click().run()
+    user = query(demo_db, "SELECT user_id FROM accounts WHERE username = 'professional'")[0][0]
+    ties = query(demo_db, "SELECT count(*), sum(support::INT) FROM network_ties t JOIN responses p"
+                          " ON p.id = t.response_id WHERE p.user_id = ? AND p.round_id = 2", [user])  # fmt: skip
+    assert ties == [(team - 1, 1)]
+    assert query(demo_db, "SELECT partner_type FROM external_contacts") == [("logopedie",)]

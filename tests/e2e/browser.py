@@ -73,3 +73,11 @@ def answer_all_radios(page: Page, option_index: int = 3) -> int:
 
 def next_step(page: Page, label: str = "Volgende") -> None:
     click(page, page.get_by_role("button", name=label, exact=True))
+
+
+def screenshot(page: Page, path, height: int) -> None:
+    """Streamlit scrolls inside the window: a taller window shows more of the page in one picture."""
+    page.set_viewport_size({"width": 1280, "height": height})
+    settle(page)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from scan.questionnaire import default_questionnaire
-from tests.e2e.browser import answer_all_radios, click, go, log_in, log_out, next_step, open_url, settle
+from tests.e2e.browser import answer_all_radios, click, go, log_in, log_out, next_step, open_url, screenshot, settle
 from tests.e2e.conftest import SCREENSHOTS, Server
 
 pytestmark = pytest.mark.e2e
@@ -61,6 +61,10 @@ def finish_scan(page, screenshot: bool = False) -> None:
         next_step(page)
     answer_all_radios(page, option_index=1)  # collaboration intensity: now 2, desired 2 or more
     next_step(page)
+    assert "Jouw netwerk in het team" in body(page)
+    answer_all_radios(page, option_index=3)  # weekly with every colleague
+    next_step(page)
+
     assert "Controleren en versturen" in body(page)
     click(page, page.get_by_role("button", name="Versturen"))
 
@@ -84,10 +88,7 @@ def test_new_user_scans_gets_a_report_and_a_pdf_and_resumes_a_second_scan(fresh_
     assert page.locator("[data-testid=stPlotlyChart]").count() >= 3  # radar, T, intensity
     profile = page.locator("h3").filter(has_text=re.compile(r"(T-vormig|I-vormig|Generalist|In ontwikkeling)"))
     dutch_profile = profile.first.inner_text().strip() if profile.count() else None
-    page.set_viewport_size({"width": 1280, "height": 1700})  # Streamlit scrolls inside the page: a tall window
-    settle(page)
-    page.screenshot(path=str(SCREENSHOTS / "report.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, SCREENSHOTS / "report.png", 1700)
 
     click(page, page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True))
     text = body(page)

@@ -70,3 +70,23 @@ def test_data_version_changes_with_every_submission(db, org, questionnaire, mode
     before = analytics.data_version(db)
     fill(db, org, questionnaire, model, org.members[:1])
     assert analytics.data_version(db) != before
+
+
+def test_team_filter_hides_a_part_whose_rest_is_small(db, org, questionnaire, model, config):
+    from scan.teams import team_view
+
+    fill(db, org, questionnaire, model, org.members)  # six members, five professions: one profession twice
+    whole = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=3)
+    assert whole.visible and whole.spreads
+    # Everyone but the two of one profession would be 4 (visible), and the rest 2: hidden all the same.
+    doubled = db.execute(
+        "SELECT discipline FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.team_id = ?"
+        " GROUP BY discipline HAVING count(*) = 2",
+        [org.team_id],
+    ).fetchone()[0]
+    part = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=3,
+                     discipline=doubled)  # fmt: skip
+    assert part.n_responses == 2 and not part.visible and not part.spreads and not part.intensity
+    big = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=2,
+                    discipline=doubled)  # fmt: skip
+    assert big.visible and big.rest_too_small is False  # with threshold 2: part 2, rest 4

@@ -9,12 +9,13 @@ from typing import Any
 
 import duckdb
 
+from scan.config import settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel, score_answers
 from scan.store.aggregates import refresh_team_aggregates
 from scan.store.db import transaction
 from scan.store.org import audit
-from scan.validation import InvalidInput, Problem, validate_answers, validate_intensity
+from scan.validation import InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
 
 
 class SubmissionRefused(ValueError):
@@ -41,6 +42,7 @@ class Submission:
     answers: Mapping[str, int | None]
     intensity: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
     ties: Sequence[Tie] = ()
+    external_partners: Sequence[str] = ()  # partner types outside the team one works with
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def submit(
     """
     answers = validate_answers(questionnaire, submission.answers)
     intensity = validate_intensity(questionnaire, submission.intensity)
+    validate_choices(submission.external_partners, {p.id for p in settings().external_partners}, "partner_type")
     scores = score_answers(model, answers)
     given = {item_id: value for item_id, value in answers.items() if value is not None}
 
@@ -156,10 +159,16 @@ def submit(
                         [t.support for t in submission.ties],
                     ],
                 )
+            if submission.external_partners:
+                conn.execute(
+                    "INSERT INTO external_contacts SELECT ?, unnest(?::VARCHAR[])",
+                    [response_id, sorted(set(submission.external_partners))],
+                )
             conn.execute(
                 "DELETE FROM drafts WHERE user_id = ? AND round_id = ?",
                 [submission.user_id, submission.round_id],
             )
+
     except duckdb.ConstraintException:
         # The same key again (a double click), or a second scan by the same person in this round.
         existing = conn.execute(
@@ -198,7 +207,7 @@ def delete_person_data(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_u
         affected = conn.execute(
             "SELECT DISTINCT team_id, round_id FROM responses WHERE user_id = ?", [user_id]
         ).fetchall()
-        for table in ("answers", "scores", "intensity_answers", "network_ties"):
+        for table in ("answers", "scores", "intensity_answers", "network_ties", "external_contacts"):
             conn.execute(
                 f"DELETE FROM {table} WHERE response_id IN (SELECT id FROM responses WHERE user_id = ?)",
                 [user_id],

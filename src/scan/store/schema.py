@@ -186,7 +186,31 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        3,
+        """
+        -- The team dialogue: what a team agreed to do after a round, and how far it got.
+        CREATE SEQUENCE team_actions_id START 1;
+        CREATE TABLE team_actions (
+            id BIGINT PRIMARY KEY DEFAULT nextval('team_actions_id'),
+            team_id BIGINT NOT NULL REFERENCES teams (id),
+            round_id BIGINT NOT NULL REFERENCES rounds (id),
+            what VARCHAR NOT NULL CHECK (length(what) BETWEEN 1 AND 500),
+            who VARCHAR CHECK (length(who) <= 120),
+            due DATE,
+            status VARCHAR NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'busy', 'done', 'dropped')),
+            created_by BIGINT,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        -- Which external partner types a respondent works with (the network scan step).
+        CREATE TABLE external_contacts (
+            response_id BIGINT NOT NULL,
+            partner_type VARCHAR NOT NULL
+        );
+        """,
+    ),
 )
+
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -17,9 +17,10 @@ FONT = {"family": "sans-serif", "size": 14, "color": "#1F2A2E"}
 CONFIG = {"displayModeBar": False}
 
 
-def number(value: float, lang: str) -> str:
-    """One decimal, with the decimal comma in Dutch."""
-    text = f"{value:.1f}"
+def number(value: float, lang: str, digits: int = 1) -> str:
+    """With the decimal comma in Dutch."""
+    text = f"{value:.{digits}f}"
+
     return text.replace(".", ",") if lang == "nl" else text
 
 
@@ -159,3 +160,180 @@ def trend(points: Sequence[TrendPoint], dimensions: dict[str, str], lang: str) -
         fig.add_trace(go.Scatter(x=rounds, y=[p.scores.get(dim) for p in points], mode="lines+markers", name=label))
     fig.update_yaxes(range=[1, 5], title=None)
     return _layout(fig, 380, lang)
+
+
+def team_radar(
+    labels: Sequence[str],
+    means: Sequence[float | None],
+    sds: Sequence[float | None],
+    own: Sequence[float | None] | None,
+    names: tuple[str, str, str],
+    lang: str,
+) -> go.Figure:
+    """The team mean with a band of one sd around it; the viewer's own profile over it (their eyes only)."""
+    mean_label, band_label, own_label = names
+    closed = [*labels, labels[0]]
+    upper = [min(5.0, m + (s or 0)) if m is not None else None for m, s in zip(means, sds, strict=True)]
+    lower = [max(1.0, m - (s or 0)) if m is not None else None for m, s in zip(means, sds, strict=True)]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[*upper, upper[0]],
+            theta=closed,
+            name=band_label,
+            mode="lines",
+            fill="toself",
+            fillcolor="rgba(122, 138, 144, 0.25)",
+            line={"width": 0},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[*lower, lower[0]],
+            theta=closed,
+            mode="lines",
+            fill="toself",
+            fillcolor="#F3F6F4",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(r=[*means, means[0]], theta=closed, name=mean_label, line={"color": TEAM, "width": 3})
+    )
+    if own is not None:
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*own, own[0]], theta=closed, name=own_label, line={"color": OWN, "width": 2, "dash": "dot"}
+            )
+        )
+    fig.update_layout(polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}, "bgcolor": "#F3F6F4"})
+    return _layout(fig, 460, lang)
+
+
+def distribution(
+    rows: Sequence[str], levels: dict[int, str], counts: dict[str, dict[int, int]], lang: str, height: int = 0
+) -> go.Figure:
+    """Stacked horizontal bars: per row (partner, moment), how many people chose each level."""
+    palette = ["#D9E4E0", "#9CC3B5", "#5E9E88", OWN]
+    fig = go.Figure()
+    for k, (level, name) in enumerate(levels.items()):
+        fig.add_trace(
+            go.Bar(
+                y=list(rows),
+                x=[counts.get(r, {}).get(level, 0) for r in rows],
+                name=name,
+                orientation="h",
+                marker={"color": palette[k % len(palette)]},
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height or 120 + 32 * len(rows), lang)
+
+
+def bars(labels: Sequence[str], values: Sequence[float], lang: str, *, percent: bool = False) -> go.Figure:
+    fig = go.Figure(go.Bar(x=list(labels), y=list(values), marker={"color": OWN}))
+    if percent:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    return _layout(fig, 300, lang)
+
+
+def heatmap(
+    teams: Sequence[str], dimensions: Sequence[str], values: list[list[float | None]], hidden_text: str, lang: str
+) -> go.Figure:
+    """Teams × dimensions; a hidden cell stays empty and says why."""
+    text = [[number(v, lang) if v is not None else hidden_text for v in row] for row in values]
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=list(dimensions),
+            y=list(teams),
+            zmin=1,
+            zmax=5,
+            text=text,
+            texttemplate="%{text}",
+            colorscale=[[0, "#F6E7CB"], [0.5, "#CFE3DB"], [1, OWN]],
+            hoverongaps=False,
+            showscale=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 120 + 40 * len(teams), lang)
+
+
+def sociogram(
+    positions: dict[int, tuple[float, float]],
+    labels: dict[int, str],
+    sizes: dict[int, int],
+    edges: Sequence[tuple[int, int, bool]],
+    colours: dict[int, str],
+    lang: str,
+) -> go.Figure:
+    """Nodes at their positions, sized by how often they are asked; two-way ties drawn thicker."""
+    fig = go.Figure()
+    for source, target, mutual in edges:
+        (x0, y0), (x1, y1) = positions[source], positions[target]
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                line={"color": "#7A8A90" if mutual else "#C9D3D0", "width": 4 if mutual else 1.5},
+            )
+        )
+    if any(not mutual for _, _, mutual in edges):
+        # One-way ties: an arrow head at the asked colleague.
+        for source, target, mutual in edges:
+            if not mutual:
+                (x0, y0), (x1, y1) = positions[source], positions[target]
+                fig.add_annotation(
+                    x=x1,
+                    y=y1,
+                    ax=x0,
+                    ay=y0,
+                    xref="x",
+                    yref="y",
+                    axref="x",
+                    ayref="y",
+                    text="",
+                    showarrow=True,
+                    arrowhead=2,
+                    arrowsize=1,
+                    arrowwidth=1.2,
+                    arrowcolor="#9AA8AD",
+                    standoff=14,
+                )
+    nodes = list(positions)
+    fig.add_trace(
+        go.Scatter(
+            x=[positions[n][0] for n in nodes],
+            y=[positions[n][1] for n in nodes],
+            mode="markers+text",
+            text=[labels[n] for n in nodes],
+            textposition="top center",
+            marker={
+                "size": [14 + 8 * sizes.get(n, 0) for n in nodes],
+                "color": [colours[n] for n in nodes],
+                "line": {"color": "white", "width": 2},
+            },
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    return _layout(fig, 560, lang)
+
+
+def overlay_radar(labels: Sequence[str], series: dict[str, Sequence[float]], lang: str) -> go.Figure:
+    """Several profiles on one radar (team comparison)."""
+    fig = go.Figure()
+    for name, values in series.items():
+        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*labels, labels[0]], name=name))
+    fig.update_layout(polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}, "bgcolor": "#F3F6F4"})
+    return _layout(fig, 480, lang)

@@ -1,4 +1,4 @@
-"""The questionnaire, one step per construct, then collaboration intensity and a summary.
+"""The questionnaire: one step per construct, collaboration intensity, the network, then a summary.
 
 The answers live in one plain dict in the session (and, for signed-in users, as a draft in the store after
 every change), never only in widget state: Streamlit forgets the state of widgets that are not drawn, so
@@ -14,17 +14,21 @@ from typing import Any
 
 import streamlit as st
 
+from scan.config import Choice
 from scan.questionnaire import Construct, Questionnaire
+from scan.store.responses import Tie
 from scan.ui.i18n import current_language, t
 
 NOT_APPLICABLE = "na"
 STATE = "_scan_state"
 MISSING = "_scan_missing"
 INTENSITY_STEP = "intensity"
+NETWORK_STEP = "network"
 SUMMARY_STEP = "summary"
+FREQUENCIES = (0, 1, 2, 3, 4)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DraftKeeper:
     """Where a half-finished scan is kept: the store for signed-in users, nowhere for guests."""
 
@@ -32,8 +36,35 @@ class DraftKeeper:
     save: Callable[[dict[str, Any]], None]
 
 
+@dataclass(frozen=True)
+class Colleague:
+    user_id: int
+    name: str
+    discipline: str
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What the questionnaire needs besides the answers. Without a roster (a guest) there is no network step."""
+
+    questionnaire: Questionnaire
+    keeper: DraftKeeper
+    roster: tuple[Colleague, ...] | None = None
+    external_partners: tuple[Choice, ...] = ()
+    discipline_name: Callable[[str], str] = str
+
+
 def new_state() -> dict[str, Any]:
-    return {"key": str(uuid.uuid4()), "step": 0, "answers": {}, "intensity": {}, "modules": {}, "consented": False}
+    return {
+        "key": str(uuid.uuid4()),
+        "step": 0,
+        "answers": {},
+        "intensity": {},
+        "modules": {},
+        "ties": {},
+        "external": [],
+        "consented": False,
+    }
 
 
 def scan_state(keeper: DraftKeeper, scope: str) -> dict[str, Any]:
@@ -51,44 +82,48 @@ def reset_scan() -> None:
     st.session_state.pop(MISSING, None)
 
 
-def _save(state: dict[str, Any], keeper: DraftKeeper) -> None:
-    keeper.save({k: v for k, v in state.items() if not k.startswith("_")})
+def _save(state: dict[str, Any], flow: Flow) -> None:
+    flow.keeper.save({k: v for k, v in state.items() if not k.startswith("_")})
 
 
-def steps(questionnaire: Questionnaire) -> list[str]:
-    return [c.id for c in questionnaire.constructs] + [INTENSITY_STEP, SUMMARY_STEP]
+def steps(flow: Flow) -> list[str]:
+    network = [NETWORK_STEP] if flow.roster else []
+    return [c.id for c in flow.questionnaire.constructs] + [INTENSITY_STEP, *network, SUMMARY_STEP]
 
 
-def included_items(questionnaire: Questionnaire, state: dict[str, Any], construct: Construct) -> list:
+def included_items(state: dict[str, Any], construct: Construct) -> list:
     if construct.optional and not state["modules"].get(construct.id, False):
         return []
     return list(construct.items)
 
 
-def missing_in_step(questionnaire: Questionnaire, state: dict[str, Any], step: str) -> list[str]:
+def missing_in_step(flow: Flow, state: dict[str, Any], step: str) -> list[str]:
     if step == INTENSITY_STEP:
         missing = []
-        for partner in questionnaire.intensity.partner_types:
+        for partner in flow.questionnaire.intensity.partner_types:
             current, desired = state["intensity"].get(partner.id, [None, None])
             if current is None or (current != NOT_APPLICABLE and desired is None):
                 missing.append(partner.id)
         return missing
+    if step == NETWORK_STEP:
+        return [str(c.user_id) for c in flow.roster or () if state["ties"].get(str(c.user_id), [None])[0] is None]
     if step == SUMMARY_STEP:
         return []
-    construct = questionnaire.construct(step)
-    return [i.id for i in included_items(questionnaire, state, construct) if i.id not in state["answers"]]
+    construct = flow.questionnaire.construct(step)
+    return [i.id for i in included_items(state, construct) if i.id not in state["answers"]]
 
 
-def progress(questionnaire: Questionnaire, state: dict[str, Any]) -> tuple[int, int]:
+def progress(flow: Flow, state: dict[str, Any]) -> tuple[int, int]:
     """Answered and total questions of the steps that are included (skipped modules do not count)."""
     total = done = 0
-    for construct in questionnaire.constructs:
-        items = included_items(questionnaire, state, construct)
+    for construct in flow.questionnaire.constructs:
+        items = included_items(state, construct)
         total += len(items)
         done += sum(i.id in state["answers"] for i in items)
-    partners = questionnaire.intensity.partner_types
-    total += len(partners)
-    done += len(partners) - len(missing_in_step(questionnaire, state, INTENSITY_STEP))
+    for step, size in ((INTENSITY_STEP, len(flow.questionnaire.intensity.partner_types)),
+                       (NETWORK_STEP, len(flow.roster or ()))):  # fmt: skip
+        total += size
+        done += size - len(missing_in_step(flow, state, step))
     return done, total
 
 
@@ -106,10 +141,19 @@ def submission_intensity(state: dict[str, Any]) -> dict[str, tuple[int | None, i
     return out
 
 
+def submission_ties(state: dict[str, Any]) -> list[Tie]:
+    """A tie for every colleague one works with or asks for support; 'never and no support' is no tie."""
+    ties = []
+    for colleague, (frequency, support) in state["ties"].items():
+        if frequency is not None and (frequency > 0 or support):
+            ties.append(Tie(int(colleague), int(frequency), bool(support)))
+    return ties
+
+
 # ---- drawing -------------------------------------------------------------------------------------
 
 
-def consent(state: dict[str, Any], keeper: DraftKeeper, text: str, on_consent: Callable[[], None]) -> bool:
+def consent(state: dict[str, Any], flow: Flow, text: str, on_consent: Callable[[], None]) -> bool:
     """The plain-words screen before a first scan. Returns True once the person has agreed."""
     if state["consented"]:
         return True
@@ -120,7 +164,7 @@ def consent(state: dict[str, Any], keeper: DraftKeeper, text: str, on_consent: C
         if agreed:
             state["consented"] = True
             on_consent()
-            _save(state, keeper)
+            _save(state, flow)
             st.rerun()
         st.warning(t("scan.consent_needed"))
     return False
@@ -132,37 +176,47 @@ def _scale_label(questionnaire: Questionnaire, value: Any) -> str:
     return f"{value} · {questionnaire.scale.labels[value].get(current_language())}"
 
 
-def _remember(state: dict[str, Any], keeper: DraftKeeper, bucket: str, key: str, widget_key: str, slot=None) -> None:
+def _remember(state: dict[str, Any], flow: Flow, bucket: str, key: str, widget_key: str, slot: int = 0) -> None:
+    """A widget changed: copy its value into the scan and keep the draft."""
     value = st.session_state.get(widget_key)
     if bucket == "answers":
         if value is None:
             state["answers"].pop(key, None)
         else:
             state["answers"][key] = value
+    elif bucket == "external":
+        state["external"] = list(value or [])
     else:
-        pair = list(state["intensity"].get(key, [None, None]))
+        empty = [None, None] if bucket == "intensity" else [None, False]
+        pair = list(state[bucket].get(key, empty))
         pair[slot] = value
-        state["intensity"][key] = pair
-    _save(state, keeper)
+        state[bucket][key] = pair
+    _save(state, flow)
 
 
-def _construct_step(questionnaire: Questionnaire, state: dict[str, Any], keeper: DraftKeeper, construct: Construct):
+def _missing_marker(key: str) -> None:
+    if key in st.session_state.get(MISSING, set()):
+        st.markdown(f":red[{t('scan.missing_item')}]")
+
+
+def _construct_step(flow: Flow, state: dict[str, Any], construct: Construct) -> None:
     lang = current_language()
     st.subheader(construct.name.get(lang))
     st.write(construct.description.get(lang))
     if construct.optional:
         st.info(t("scan.optional_module"), icon=":material/explore:")
         include = st.toggle(
-            t("scan.include_module"), value=state["modules"].get(construct.id, False), key=f"module_{construct.id}"
+            t("scan.include_module"),
+            value=state["modules"].get(construct.id, False),
+            key=f"module_{construct.id}",
         )
         if include != state["modules"].get(construct.id, False):
             state["modules"][construct.id] = include
-            _save(state, keeper)
+            _save(state, flow)
         if not include:
             return
     st.caption(t("scan.scale_hint"))
-    missing = st.session_state.get(MISSING, set())
-    options = [*questionnaire.scale.values, NOT_APPLICABLE]
+    options = [*flow.questionnaire.scale.values, NOT_APPLICABLE]
     number = 0
     for sub in construct.subdimensions:
         st.markdown(f"##### {sub.name.get(lang)}")
@@ -174,19 +228,18 @@ def _construct_step(questionnaire: Questionnaire, state: dict[str, Any], keeper:
                 f"{number}. {item.text.get(lang)}",
                 options=options,
                 index=options.index(stored) if stored in options else None,
-                format_func=lambda v: _scale_label(questionnaire, v),
+                format_func=lambda v: _scale_label(flow.questionnaire, v),
                 horizontal=True,
                 key=widget_key,
                 on_change=_remember,
-                args=(state, keeper, "answers", item.id, widget_key),
+                args=(state, flow, "answers", item.id, widget_key),
             )
-            if item.id in missing:
-                st.markdown(f":red[{t('scan.missing_item')}]")
+            _missing_marker(item.id)
 
 
-def _intensity_step(questionnaire: Questionnaire, state: dict[str, Any], keeper: DraftKeeper) -> None:
+def _intensity_step(flow: Flow, state: dict[str, Any]) -> None:
     lang = current_language()
-    intensity = questionnaire.intensity
+    intensity = flow.questionnaire.intensity
     st.subheader(t("scan.intensity_title"))
     st.write(t("scan.intensity_intro"))
     with st.expander(t("scan.intensity_levels")):
@@ -194,7 +247,6 @@ def _intensity_step(questionnaire: Questionnaire, state: dict[str, Any], keeper:
             st.markdown(f"**{level.level}. {level.name.get(lang)}** — {level.descriptor.get(lang)}")
     levels = [lv.level for lv in intensity.levels]
     names = {lv.level: f"{lv.level} · {lv.name.get(lang)}" for lv in intensity.levels}
-    missing = st.session_state.get(MISSING, set())
     for partner in intensity.partner_types:
         current, desired = state["intensity"].get(partner.id, [None, None])
         with st.container(border=True):
@@ -208,7 +260,7 @@ def _intensity_step(questionnaire: Questionnaire, state: dict[str, Any], keeper:
                 horizontal=True,
                 key=f"int_now_{partner.id}",
                 on_change=_remember,
-                args=(state, keeper, "intensity", partner.id, f"int_now_{partner.id}", 0),
+                args=(state, flow, "intensity", partner.id, f"int_now_{partner.id}", 0),
             )
             if current != NOT_APPLICABLE:
                 st.radio(
@@ -219,114 +271,128 @@ def _intensity_step(questionnaire: Questionnaire, state: dict[str, Any], keeper:
                     horizontal=True,
                     key=f"int_want_{partner.id}",
                     on_change=_remember,
-                    args=(state, keeper, "intensity", partner.id, f"int_want_{partner.id}", 1),
+                    args=(state, flow, "intensity", partner.id, f"int_want_{partner.id}", 1),
                 )
-            if partner.id in missing:
-                st.markdown(f":red[{t('scan.missing_item')}]")
+            _missing_marker(partner.id)
 
 
-def _summary_step(questionnaire: Questionnaire, state: dict[str, Any]) -> None:
+def _network_step(flow: Flow, state: dict[str, Any]) -> None:
+    """The team roster: how often you work with each colleague, and whether you ask them for support."""
+    st.subheader(t("scan.network_title"))
+    st.write(t("scan.network_intro"))
+    labels = {f: t(f"scan.frequency_{f}") for f in FREQUENCIES}
+    for colleague in flow.roster or ():
+        key = str(colleague.user_id)
+        frequency, support = state["ties"].get(key, [None, False])
+        with st.container(border=True):
+            st.markdown(f"**{colleague.name}** · {flow.discipline_name(colleague.discipline)}")
+            st.radio(
+                t("scan.frequency"),
+                options=list(FREQUENCIES),
+                index=FREQUENCIES.index(frequency) if frequency in FREQUENCIES else None,
+                format_func=labels.get,
+                horizontal=True,
+                key=f"tie_freq_{key}",
+                on_change=_remember,
+                args=(state, flow, "ties", key, f"tie_freq_{key}", 0),
+            )
+            st.checkbox(
+                t("scan.support"),
+                value=bool(support),
+                key=f"tie_support_{key}",
+                on_change=_remember,
+                args=(state, flow, "ties", key, f"tie_support_{key}", 1),
+            )
+            _missing_marker(key)
+    lang = current_language()
+    st.multiselect(
+        t("scan.external"),
+        options=[p.id for p in flow.external_partners],
+        default=[p for p in state["external"] if p in {x.id for x in flow.external_partners}],
+        format_func=lambda pid: next(p.name(lang) for p in flow.external_partners if p.id == pid),
+        key="external_partners",
+        on_change=_remember,
+        args=(state, flow, "external", "", "external_partners"),
+    )
+
+
+def _summary_step(flow: Flow, state: dict[str, Any]) -> None:
     lang = current_language()
     st.subheader(t("scan.summary_title"))
     st.write(t("scan.summary_intro"))
+    part, answered_label, na_label = t("scan.summary_step"), t("scan.summary_answered"), t("scan.summary_na")
     rows = []
-    for construct in questionnaire.constructs:
-        items = included_items(questionnaire, state, construct)
+    for construct in flow.questionnaire.constructs:
+        items = included_items(state, construct)
         if not items:
-            rows.append(
-                {
-                    t("scan.summary_step"): construct.name.get(lang),
-                    t("scan.summary_answered"): t("scan.summary_skipped"),
-                    t("scan.summary_na"): "",
-                }
-            )
+            rows.append({part: construct.name.get(lang), answered_label: t("scan.summary_skipped"), na_label: ""})
             continue
         answered = [i for i in items if i.id in state["answers"]]
         na = sum(state["answers"][i.id] == NOT_APPLICABLE for i in answered)
         rows.append(
-            {
-                t("scan.summary_step"): construct.name.get(lang),
-                t("scan.summary_answered"): f"{len(answered)} / {len(items)}",
-                t("scan.summary_na"): str(na),
-            }
+            {part: construct.name.get(lang), answered_label: f"{len(answered)} / {len(items)}", na_label: str(na)}
         )
-    partners = questionnaire.intensity.partner_types
-    done = len(partners) - len(missing_in_step(questionnaire, state, INTENSITY_STEP))
-    rows.append(
-        {
-            t("scan.summary_step"): t("scan.intensity_title"),
-            t("scan.summary_answered"): f"{done} / {len(partners)}",
-            t("scan.summary_na"): "",
-        }
-    )
+    for step, title, size in ((INTENSITY_STEP, "scan.intensity_title", len(flow.questionnaire.intensity.partner_types)),
+                              (NETWORK_STEP, "scan.network_title", len(flow.roster or ()))):  # fmt: skip
+        if size:
+            done = size - len(missing_in_step(flow, state, step))
+            rows.append({part: t(title), answered_label: f"{done} / {size}", na_label: ""})
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
-def _go(state: dict[str, Any], keeper: DraftKeeper, questionnaire: Questionnaire, delta: int) -> None:
-    step = steps(questionnaire)[state["step"]]
+def _go(state: dict[str, Any], flow: Flow, delta: int) -> None:
+    step = steps(flow)[state["step"]]
     if delta > 0:
-        missing = missing_in_step(questionnaire, state, step)
+        missing = missing_in_step(flow, state, step)
         if missing:
             st.session_state[MISSING] = set(missing)
             return
     st.session_state.pop(MISSING, None)
-    state["step"] = max(0, min(state["step"] + delta, len(steps(questionnaire)) - 1))
-    _save(state, keeper)
+    state["step"] = max(0, min(state["step"] + delta, len(steps(flow)) - 1))
+    _save(state, flow)
 
 
-def questionnaire_steps(
-    questionnaire: Questionnaire, state: dict[str, Any], keeper: DraftKeeper, on_submit: Callable[[], None]
-) -> None:
+def questionnaire_steps(flow: Flow, state: dict[str, Any], on_submit: Callable[[], None]) -> None:
     """Draw the current step with its progress bar, its questions and the buttons to move on."""
-    all_steps = steps(questionnaire)
+    all_steps = steps(flow)
+    state["step"] = min(state["step"], len(all_steps) - 1)
     step = all_steps[state["step"]]
-    done, total = progress(questionnaire, state)
-    st.progress(
-        done / total if total else 0.0,
-        text=f"{t('scan.step', k=state['step'] + 1, n=len(all_steps))} · {t('scan.progress', done=done, total=total)}",
-    )
+    done, total = progress(flow, state)
+    step_text = t("scan.step", k=state["step"] + 1, n=len(all_steps))
+    st.progress(done / total if total else 0.0, text=f"{step_text} · {t('scan.progress', done=done, total=total)}")
 
     missing = st.session_state.get(MISSING)
     if missing:
-        st.error(
-            t("scan.missing", questions=_missing_list(questionnaire, state, step, missing)), icon=":material/error:"
-        )
+        st.error(t("scan.missing", questions=_missing_list(flow, state, step, missing)), icon=":material/error:")
 
     if step == INTENSITY_STEP:
-        _intensity_step(questionnaire, state, keeper)
+        _intensity_step(flow, state)
+    elif step == NETWORK_STEP:
+        _network_step(flow, state)
     elif step == SUMMARY_STEP:
-        _summary_step(questionnaire, state)
+        _summary_step(flow, state)
     else:
-        _construct_step(questionnaire, state, keeper, questionnaire.construct(step))
+        _construct_step(flow, state, flow.questionnaire.construct(step))
 
     back, _, forward = st.columns([1, 3, 1])
     if state["step"] > 0:
-        back.button(
-            t("scan.back"),
-            key="scan_back",
-            on_click=_go,
-            args=(state, keeper, questionnaire, -1),
-            width="stretch",
-        )
+        back.button(t("scan.back"), key="scan_back", on_click=_go, args=(state, flow, -1), width="stretch")
     if step == SUMMARY_STEP:
         forward.button(t("scan.submit"), key="scan_submit", type="primary", on_click=on_submit, width="stretch")
     else:
         forward.button(
-            t("scan.next"),
-            key="scan_next",
-            type="primary",
-            on_click=_go,
-            args=(state, keeper, questionnaire, 1),
-            width="stretch",
+            t("scan.next"), key="scan_next", type="primary", on_click=_go, args=(state, flow, 1), width="stretch"
         )
 
 
-def _missing_list(questionnaire: Questionnaire, state: dict[str, Any], step: str, missing: set[str]) -> str:
-    """'vraag 2, vraag 5' for questions, partner names for the intensity step."""
+def _missing_list(flow: Flow, state: dict[str, Any], step: str, missing: set[str]) -> str:
+    """'vraag 2, vraag 5' for questions, names for the intensity and network steps."""
     lang = current_language()
     if step == INTENSITY_STEP:
-        return ", ".join(p.name.get(lang) for p in questionnaire.intensity.partner_types if p.id in missing)
+        return ", ".join(p.name.get(lang) for p in flow.questionnaire.intensity.partner_types if p.id in missing)
+    if step == NETWORK_STEP:
+        return ", ".join(c.name for c in flow.roster or () if str(c.user_id) in missing)
     if step == SUMMARY_STEP:
         return ""
-    items = included_items(questionnaire, state, questionnaire.construct(step))
+    items = included_items(state, flow.questionnaire.construct(step))
     return ", ".join(t("scan.question", n=n) for n, item in enumerate(items, start=1) if item.id in missing)

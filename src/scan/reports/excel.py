@@ -1,0 +1,108 @@
+"""The team report as an Excel workbook: the same figures as the team PDF, for those who want to work with them.
+
+Like the PDF it reads a ``TeamView``, which has already applied the anonymity threshold; below it the score and
+intensity sheets carry a note instead of figures.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scan.locales import text
+from scan.questionnaire import Questionnaire
+from scan.reports.team_pdf import score_rows
+from scan.teams import TeamView
+
+_DECIMALS = 2
+_NUMBER_FORMAT = "0.00"
+_WIDE = 44
+_NARROW = 11
+
+
+def team_excel(view: TeamView, questionnaire: Questionnaire, lang: str) -> bytes:
+    """The workbook as .xlsx bytes, with the sheets Team, Scores and Intensity (named in ``lang``)."""
+    book = Workbook()
+    _team_sheet(book.active, view, lang)
+    scores, intensity = book.create_sheet("Scores"), book.create_sheet(_t(lang, "excel.intensity_sheet"))
+    if view.visible:
+        _scores_sheet(scores, view, questionnaire, lang)
+        _intensity_sheet(intensity, view, questionnaire, lang)
+    else:
+        # The same explanation as in the PDF; it runs on over the empty cells beside it.
+        note = _t(lang, "hidden.text", responses=view.n_responses, threshold=view.threshold)
+        scores["A1"] = intensity["A1"] = note
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return text(lang, f"teampdf.{key}", **values)
+
+
+def _team_sheet(sheet: Worksheet, view: TeamView, lang: str) -> None:
+    sheet.title = "Team"
+    rows = {
+        "team": view.team.name,
+        "round": view.round.name,
+        "responses": view.n_responses,
+        "members": view.n_members,
+        "participation": view.participation,
+        "threshold": view.threshold,
+    }
+    for key, value in rows.items():
+        sheet.append([_t(lang, f"excel.{key}"), value])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        if key == "participation":  # a share, shown as a percentage
+            sheet.cell(sheet.max_row, 2).number_format = "0%"
+    _widths(sheet, (_NARROW + 4, _WIDE))
+
+
+def _scores_sheet(sheet: Worksheet, view: TeamView, questionnaire: Questionnaire, lang: str) -> None:
+    columns = ("construct", "dimension_id", "dimension", "n", "mean", "sd", "min", "max")
+    _head(sheet, [_t(lang, f"scores.{c}") for c in columns])
+    for construct, dimension in score_rows(view, questionnaire):
+        spread = view.spreads[dimension]
+        figures = (spread.mean, spread.sd, spread.min, spread.max)
+        sheet.append(
+            [construct.name.get(lang), dimension, questionnaire.dimension_name(dimension).get(lang), spread.n]
+            + [None if v is None else round(v, _DECIMALS) for v in figures]
+        )
+    for row in sheet.iter_rows(min_row=2, min_col=5):
+        for cell in row:
+            cell.number_format = _NUMBER_FORMAT
+    _widths(sheet, (_WIDE, 30, _WIDE) + (_NARROW,) * 5)
+
+
+def _intensity_sheet(sheet: Worksheet, view: TeamView, questionnaire: Questionnaire, lang: str) -> None:
+    _head(sheet, [_t(lang, f"excel.{c}") for c in ("partner", "level", "current", "desired")])
+    for partner in questionnaire.intensity.partner_types:
+        counts = view.intensity.get(partner.id, {})
+        for level in questionnaire.intensity.levels:
+            sheet.append(
+                [
+                    partner.name.get(lang),
+                    level.name.get(lang),
+                    counts.get("current", {}).get(level.level, 0),
+                    counts.get("desired", {}).get(level.level, 0),
+                ]
+            )
+    _widths(sheet, (36, 30, 16, 16))
+
+
+def _head(sheet: Worksheet, names: Sequence[str]) -> None:
+    """A bold header row that stays in view while scrolling."""
+    sheet.append(list(names))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width

@@ -1,0 +1,204 @@
+"""Read models for the team views: dashboard, comparison, dialogue. Thresholds are applied here.
+
+A team's scores are summarised only when the group (the team, or the part a filter leaves) has at least
+``threshold`` responses; below it the views get the count and nothing else. The viewer's own scores come
+along only to compare them with the team (blind spots, hidden strengths), never anyone else's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from scan.analytics import RoundInfo, rounds_of
+from scan.config import Settings
+from scan.questionnaire import Questionnaire
+from scan.scoring import SelfTeamGap, Spread, self_team_gaps, team_spread, widest_disagreements
+
+_TEAM_LABEL = "l.name || ' · ' || t.name"
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: int
+    name: str
+    location_id: int
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """One team (or the part a filter selects) in one round."""
+
+    team: TeamInfo
+    round: RoundInfo
+    threshold: int
+    n_responses: int
+    n_members: int
+    spreads: dict[str, Spread] = field(default_factory=dict)  # empty below the threshold
+    intensity: dict[str, dict[str, Counter]] = field(default_factory=dict)  # partner → current/desired → level → n
+    own_gaps: tuple[SelfTeamGap, ...] = ()
+    own_scores: dict[str, float] = field(default_factory=dict)
+    # A filtered part is also hidden when the rest of the team is a small group: the whole team's figures
+    # minus this part's would give that small group away.
+    rest_too_small: bool = False
+
+    @property
+    def visible(self) -> bool:
+        return self.n_responses >= self.threshold and not self.rest_too_small
+
+    @property
+    def participation(self) -> float | None:
+        return self.n_responses / self.n_members if self.n_members else None
+
+    def means(self) -> dict[str, float]:
+        return {d: s.mean for d, s in self.spreads.items()}
+
+    def disagreements(self, dimensions: tuple[str, ...], n: int = 3) -> list[Spread]:
+        return widest_disagreements({d: s for d, s in self.spreads.items() if d in dimensions}, n)
+
+
+def _teams(conn: duckdb.DuckDBPyConnection, where: str, params: list) -> list[TeamInfo]:
+    rows = conn.execute(
+        f"SELECT t.id, {_TEAM_LABEL}, t.location_id, l.organisation_id FROM teams t"
+        f" JOIN locations l ON l.id = t.location_id WHERE {where} ORDER BY 2",
+        params,
+    ).fetchall()
+    return [TeamInfo(*row) for row in rows]
+
+
+def team(conn: duckdb.DuckDBPyConnection, team_id: int) -> TeamInfo:
+    found = _teams(conn, "t.id = ?", [team_id])
+    if not found:
+        raise KeyError(f"no team {team_id}")
+    return found[0]
+
+
+def teams_of_user(conn: duckdb.DuckDBPyConnection, user_id: int) -> list[TeamInfo]:
+    return _teams(conn, "t.id IN (SELECT team_id FROM memberships WHERE user_id = ?)", [user_id])
+
+
+def roster(conn: duckdb.DuckDBPyConnection, team_id: int, *, exclude: int | None = None) -> list[tuple[int, str, str]]:
+    """The team's members (id, name, profession), for the network step of a colleague in the same team."""
+    return conn.execute(
+        "SELECT u.id, u.display_name, coalesce(u.discipline, '') FROM memberships m JOIN users u ON u.id = m.user_id"
+        " WHERE m.team_id = ? AND u.id IS DISTINCT FROM ? ORDER BY u.display_name",
+        [team_id, exclude],
+    ).fetchall()
+
+
+def discipline_mix(conn: duckdb.DuckDBPyConnection, team_id: int) -> dict[str, int]:
+    """How many members of each profession the team has (its roster, not its answers)."""
+    rows = conn.execute(
+        "SELECT u.discipline, count(*) FROM memberships m JOIN users u ON u.id = m.user_id"
+        " WHERE m.team_id = ? AND u.discipline IS NOT NULL GROUP BY ALL ORDER BY 2 DESC",
+        [team_id],
+    ).fetchall()
+    return dict(rows)
+
+
+def team_view(
+    conn: duckdb.DuckDBPyConnection,
+    questionnaire: Questionnaire,
+    settings: Settings,
+    *,
+    team_id: int,
+    round_id: int,
+    threshold: int,
+    viewer_user_id: int | None = None,
+    discipline: str | None = None,
+) -> TeamView:
+    """The team in one round; ``discipline`` narrows the group to one profession (same threshold)."""
+    info = team(conn, team_id)
+    round_info = next(r for r in rounds_of(conn, info.organisation_id) if r.id == round_id)
+    narrow = " AND u.discipline = $discipline" if discipline else ""
+    params = {"team": team_id, "round": round_id} | ({"discipline": discipline} if discipline else {})
+    members = conn.execute(
+        f"SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.team_id = $team{narrow}",
+        {k: v for k, v in params.items() if k != "round"},
+    ).fetchone()[0]
+    scores = conn.execute(
+        "SELECT p.id, s.dimension, s.score FROM responses p JOIN users u ON u.id = p.user_id"
+        f" JOIN scores s ON s.response_id = p.id WHERE p.team_id = $team AND p.round_id = $round{narrow}",
+        params,
+    ).df()
+    n_responses = conn.execute(
+        "SELECT count(*) FROM responses p JOIN users u ON u.id = p.user_id"
+        f" WHERE p.team_id = $team AND p.round_id = $round{narrow}",
+        params,
+    ).fetchone()[0]
+    rest = 0
+    if discipline:
+        whole = conn.execute(
+            "SELECT count(*) FROM responses WHERE team_id = ? AND round_id = ?", [team_id, round_id]
+        ).fetchone()[0]
+        rest = whole - n_responses
+    view = TeamView(info, round_info, threshold, n_responses, members, rest_too_small=0 < rest < threshold)
+    if not view.visible:
+        return view
+
+    per_person = [dict(zip(g["dimension"], g["score"], strict=True)) for _, g in scores.groupby("id")]
+    spreads = {d: s for d, s in team_spread(per_person).items() if s.n >= threshold}
+
+    intensity: dict[str, dict[str, Counter]] = {}
+    rows = conn.execute(
+        "SELECT i.partner_type, i.current_level, i.desired_level FROM intensity_answers i"
+        " JOIN responses p ON p.id = i.response_id JOIN users u ON u.id = p.user_id"
+        f" WHERE p.team_id = $team AND p.round_id = $round{narrow}",
+        params,
+    ).fetchall()
+    for partner, current, desired in rows:
+        slot = intensity.setdefault(partner, {"current": Counter(), "desired": Counter()})
+        if current:
+            slot["current"][current] += 1
+        if desired:
+            slot["desired"][desired] += 1
+
+    own: dict[str, float] = {}
+    if viewer_user_id is not None:
+        own = dict(
+            conn.execute(
+                "SELECT s.dimension, s.score FROM responses p JOIN scores s ON s.response_id = p.id"
+                " WHERE p.user_id = ? AND p.team_id = ? AND p.round_id = ?",
+                [viewer_user_id, team_id, round_id],
+            ).fetchall()
+        )
+    gaps = self_team_gaps(own, {d: s.mean for d, s in spreads.items()}, questionnaire.scale.range, settings.scoring)
+    return TeamView(info, round_info, threshold, n_responses, members, spreads, intensity, tuple(gaps), own, False)
+
+
+def participation(conn: duckdb.DuckDBPyConnection, team_id: int) -> list[tuple[RoundInfo, int, int]]:
+    """Per round of the organisation: responses of the team, and its current number of members."""
+    info = team(conn, team_id)
+    members = conn.execute("SELECT count(*) FROM memberships WHERE team_id = ?", [team_id]).fetchone()[0]
+    counts = dict(
+        conn.execute("SELECT round_id, count(*) FROM responses WHERE team_id = ? GROUP BY ALL", [team_id]).fetchall()
+    )
+    return [(r, counts.get(r.id, 0), members) for r in rounds_of(conn, info.organisation_id)]
+
+
+def comparison(conn: duckdb.DuckDBPyConnection, organisation_id: int, round_id: int, threshold: int) -> pd.DataFrame:
+    """Teams × dimensions of one organisation and round: n and mean, the mean left empty below the threshold.
+
+    Deliberately without an organisation total beside it: total minus the shown teams would give away a
+    hidden team's figures.
+    """
+    frame = conn.execute(
+        f"""
+        SELECT a.team_id, {_TEAM_LABEL} AS team, d.name AS dimension, sum(a.n) AS n,
+               CASE WHEN sum(a.n) >= $threshold THEN sum(a.total) / sum(a.n) END AS mean
+        FROM team_aggregates a JOIN teams t ON t.id = a.team_id JOIN locations l ON l.id = t.location_id
+        JOIN dimensions d ON d.id = a.dimension_id
+        WHERE a.organisation_id = $organisation AND a.round_id = $round
+        GROUP BY ALL ORDER BY team, dimension
+        """,
+        {"organisation": organisation_id, "round": round_id, "threshold": threshold},
+    ).df()
+    responses = dict(
+        conn.execute("SELECT team_id, count(*) FROM responses WHERE round_id = ? GROUP BY ALL", [round_id]).fetchall()
+    )
+    frame["responses"] = frame["team_id"].map(responses).fillna(0).astype(int)
+    return frame
