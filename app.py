@@ -38,7 +38,11 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
             st.Page("pages/scan.py", title=t("nav.scan"), icon=":material/edit_note:", default=True),
             st.Page("pages/report.py", title=t("nav.report"), icon=":material/insights:"),
         ]
-    mine.append(st.Page("pages/account.py", title=t("nav.account"), icon=":material/person:", default=not mine))
+    board = "director" in roles and not mine  # a director without a scan of their own starts on the overview
+    mine.append(
+        st.Page("pages/account.py", title=t("nav.account"), icon=":material/person:", default=not mine and not board)
+    )
+
     team = []
     if {"professional", "team_lead"} & set(roles):
         team += [
@@ -49,8 +53,14 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
     if {"team_lead", "director"} & set(roles):
         team.append(st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:"))
     sections = {t("nav.section_me"): mine}
+    if "director" in roles:
+        sections[t("nav.section_board")] = [
+            st.Page("pages/director.py", title=t("nav.director"), icon=":material/dashboard:", default=board)
+        ]
+
     if team:
         sections[t("nav.section_team")] = team
+
     return sections | {t("nav.section_info"): [about]}
 
 

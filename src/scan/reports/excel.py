@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scan.director import DirectorView
 from scan.locales import text
 from scan.questionnaire import Questionnaire
 from scan.reports.team_pdf import score_rows
@@ -106,3 +107,38 @@ def _head(sheet: Worksheet, names: Sequence[str]) -> None:
 def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
+
+
+def director_excel(view: DirectorView, questionnaire: Questionnaire, lang: str, *, labels: dict[str, str]) -> bytes:
+    """Exactly what the director dashboard shows: the same groups, the same hidden cells."""
+    hidden = text(lang, "director.hidden_cell")
+    book = Workbook()
+    heat = book.active
+    heat.title = text(lang, "director.location")[:31]
+    _head(heat, ["", text(lang, "director.responses"), *labels.values()])
+    if not view.total.hidden:
+        for row in view.rows:
+            heat.append([row.label, row.n, *(_rounded(row.means.get(d), hidden) for d in labels)])
+        heat.append(["Σ", view.total.n, *(_rounded(view.total.means.get(d), hidden) for d in labels)])
+    else:
+        heat.append([text(lang, "director.total_hidden", threshold=view.threshold)])
+    _widths(heat, [_WIDE, _NARROW, *[_NARROW + 4] * len(labels)])
+
+    profiles = book.create_sheet(text(lang, "director.profile_title")[:31])
+    _head(profiles, [text(lang, "director.profile_title"), "n"])
+    for profile in questionnaire.t_profiles:
+        profiles.append([profile.name.get(lang), view.profiles.get(profile.id, 0) if not view.total.hidden else ""])
+    _widths(profiles, [_WIDE, _NARROW])
+
+    participation = book.create_sheet(text(lang, "director.participation_title")[:31])
+    _head(participation, [text(lang, "director.location"), text(lang, "director.responses"), "n"])
+    for name, responses, members in view.participation:
+        participation.append([name, responses, members])
+    _widths(participation, [_WIDE, _NARROW, _NARROW])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _rounded(value: float | None, hidden: str) -> float | str:
+    return round(value, _DECIMALS) if value is not None else hidden
