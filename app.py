@@ -22,7 +22,10 @@ def refuse_to_start() -> None:
 
 def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
     """Only what the roles allow. The first page of the first section is the default (the site's root)."""
-    about = st.Page("pages/about.py", title=t("nav.about"), icon=":material/info:")
+    about = [
+        st.Page("pages/about.py", title=t("nav.about"), icon=":material/info:"),
+        st.Page("pages/privacy.py", title=t("nav.privacy"), icon=":material/shield_person:"),
+    ]
     if roles is None:
         return {
             t("nav.section_me"): [
@@ -30,38 +33,32 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
                 st.Page("pages/register.py", title=t("nav.register"), icon=":material/person_add:"),
                 st.Page("pages/guest.py", title=t("nav.guest"), icon=":material/edit_note:"),
             ],
-            t("nav.section_info"): [about],
+            t("nav.section_info"): about,
         }
-    mine = []
-    if {"professional", "team_lead"} & set(roles):
-        mine += [
-            st.Page("pages/scan.py", title=t("nav.scan"), icon=":material/edit_note:", default=True),
-            st.Page("pages/report.py", title=t("nav.report"), icon=":material/insights:"),
-        ]
-    board = "director" in roles and not mine  # a director without a scan of their own starts on the overview
-    mine.append(
-        st.Page("pages/account.py", title=t("nav.account"), icon=":material/person:", default=not mine and not board)
-    )
+    roles = set(roles)
+    scans = bool({"professional", "team_lead"} & roles)
+    # The first page: one's own scan, else the board overview, else the administration, else the account.
+    first = "scan" if scans else "director" if "director" in roles else "admin" if "admin" in roles else "account"
 
-    team = []
-    if {"professional", "team_lead"} & set(roles):
-        team += [
-            st.Page("pages/team.py", title=t("nav.team"), icon=":material/groups:"),
-            st.Page("pages/network.py", title=t("nav.network"), icon=":material/hub:"),
-            st.Page("pages/dialogue.py", title=t("nav.dialogue"), icon=":material/forum:"),
-        ]
-    if {"team_lead", "director"} & set(roles):
-        team.append(st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:"))
+    def page(name: str, icon: str) -> st.Page:
+        return st.Page(f"pages/{name}.py", title=t(f"nav.{name}"), icon=f":material/{icon}:", default=name == first)
+
+    mine = [page("scan", "edit_note"), page("report", "insights")] if scans else []
+    mine.append(page("account", "person"))
     sections = {t("nav.section_me"): mine}
-    if "director" in roles:
-        sections[t("nav.section_board")] = [
-            st.Page("pages/director.py", title=t("nav.director"), icon=":material/dashboard:", default=board)
-        ]
-
+    board = [
+        page(name, icon)
+        for name, icon, role in (("director", "dashboard", "director"), ("admin", "admin_panel_settings", "admin"))
+        if role in roles
+    ]
+    if board:
+        sections[t("nav.section_board")] = board
+    team = [page("team", "groups"), page("network", "hub"), page("dialogue", "forum")] if scans else []
+    if {"team_lead", "director"} & roles:
+        team.append(page("compare", "compare"))
     if team:
         sections[t("nav.section_team")] = team
-
-    return sections | {t("nav.section_info"): [about]}
+    return sections | {t("nav.section_info"): about}
 
 
 with st.sidebar:

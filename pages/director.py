@@ -55,7 +55,15 @@ def cached_view(filters: Filters, version: tuple) -> tuple[DirectorView, float]:
     return view, (time.perf_counter() - start) * 1000
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_excel(filters: Filters, version: tuple, lang: str) -> bytes:
+    dimensions = radar_dimensions(questionnaire())
+    names = {d: short_label(questionnaire().dimension_name(d).get(lang)) for d in dimensions}
+    return director_excel(cached_view(filters, version)[0], questionnaire(), lang, labels=names)
+
+
 filters = Filters(account.organisation_id, round_info.id, location, discipline)
+
 view, ms = cached_view(filters, data_version(conn))
 st.metric(t("director.responses"), view.total.n)
 st.caption(t("director.computed", ms=f"{ms:.0f}"))
@@ -125,7 +133,7 @@ with right:
 
 st.download_button(
     t("director.download"),
-    director_excel(view, q, lang, labels=dict(zip(dims, labels, strict=True))),
+    cached_excel(filters, data_version(conn), lang),
     file_name=f"overzicht-{round_info.name.lower().replace(' ', '-')}.xlsx",
     key="director_xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -32,3 +32,10 @@ def database_held_by_another_process(path: Path) -> Iterator[None]:
     finally:
         holder.stdin.close()
         holder.wait(timeout=10)
+
+
+def scan_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m scan …` as its own process, as a person would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scan", *args], input=stdin, capture_output=True, text=True, timeout=600
+    )

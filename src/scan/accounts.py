@@ -15,14 +15,13 @@ import duckdb
 from scan.passwords import MAX_PASSWORD_BYTES, check_password, hash_password
 from scan.store import transaction
 from scan.store.org import add_user, audit, set_login
-from scan.validation import InvalidInput, Problem, clean_name
+from scan.validation import InvalidInput, Problem, clean_name, is_email
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 CONSENT_VERSION = "2026-1"
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,11 @@ def find_account(conn: duckdb.DuckDBPyConnection, username: str) -> Account | No
     row = conn.execute(
         """
         SELECT u.id, a.username, u.display_name, a.email, u.discipline, u.organisation_id,
-               (SELECT list(role ORDER BY role) FROM user_roles WHERE user_id = u.id),
-               (SELECT list(team_id ORDER BY team_id) FROM memberships WHERE user_id = u.id)
-        FROM accounts a JOIN users u ON u.id = a.user_id WHERE a.username = ?
+               list(DISTINCT r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL),
+               list(DISTINCT m.team_id ORDER BY m.team_id) FILTER (WHERE m.team_id IS NOT NULL)
+        FROM accounts a JOIN users u ON u.id = a.user_id
+        LEFT JOIN user_roles r ON r.user_id = a.user_id LEFT JOIN memberships m ON m.user_id = a.user_id
+        WHERE a.username = ? GROUP BY ALL
         """,
         [(username or "").strip().lower()],
     ).fetchone()
@@ -70,8 +71,9 @@ def login_credentials(conn: duckdb.DuckDBPyConnection, now: datetime | None = No
     rows = conn.execute(
         """
         SELECT a.username, u.display_name, a.email, a.password_hash, a.failed_logins, a.locked_until,
-               (SELECT list(role ORDER BY role) FROM user_roles WHERE user_id = u.id)
-        FROM accounts a JOIN users u ON u.id = a.user_id
+               list(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL)
+        FROM accounts a JOIN users u ON u.id = a.user_id LEFT JOIN user_roles r ON r.user_id = a.user_id
+        GROUP BY ALL
         """
     ).fetchall()
     users = {}
@@ -166,7 +168,7 @@ def register_with_invite(
         problems.extend(exc.problems)
         name = ""
     email = (email or "").strip()
-    if email and (not _EMAIL.match(email) or len(email) > 120):
+    if email and not is_email(email):
         problems.append(Problem("email_invalid", "email", "not an e-mail address"))
     if discipline not in disciplines:
         problems.append(Problem("required", "discipline", "choose a profession"))

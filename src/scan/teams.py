@@ -202,3 +202,7 @@ def comparison(conn: duckdb.DuckDBPyConnection, organisation_id: int, round_id: 
     )
     frame["responses"] = frame["team_id"].map(responses).fillna(0).astype(int)
     return frame
+
+
+def teams_of_organisation(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[TeamInfo]:
+    return _teams(conn, "l.organisation_id = ?", [organisation_id])

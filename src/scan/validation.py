@@ -18,6 +18,13 @@ MAX_TEXT_LENGTH = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Names are shown in many places (menus, reports, sociograms): no markup, so nothing can render as code.
 _MARKUP = re.compile(r"[<>*_`#\[\]{}|\\]")
+MAX_EMAIL_LENGTH = 120
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_email(value: str) -> bool:
+    """Plausible, not verified: an address is only checked by the mail that reaches it."""
+    return bool(_EMAIL.match(value)) and len(value) <= MAX_EMAIL_LENGTH
 
 
 @dataclass(frozen=True)

@@ -82,14 +82,18 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def fresh_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    """A server started for this test alone, on a copy of the demo database."""
-    db = tmp_path / "scan.duckdb"
-    shutil.copyfile(demo_template, db)
-    server = Server(db, tmp_path / "streamlit.log")
+def _serve(template: Path, folder: Path) -> Iterator[Server]:
+    """A server for one test alone, on a copy of a demo database."""
+    db = folder / "scan.duckdb"
+    shutil.copyfile(template, db)
+    server = Server(db, folder / "streamlit.log")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fresh_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
+    yield from _serve(demo_template, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +115,21 @@ def page(browser, tmp_path):
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def board_template(tmp_path_factory) -> Path:
+    """A demo board the size `make run` builds: enough people for the director's thresholds."""
+    from scan.demo import build_demo
+    from scan.store import connect
+
+    path = tmp_path_factory.mktemp("board") / "board.duckdb"
+    conn = connect(path)
+    build_demo(conn, 300)
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def board_server(board_template: Path, tmp_path: Path) -> Iterator[Server]:
+    yield from _serve(board_template, tmp_path)

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from scan.cli import main
-from tests.helpers import database_held_by_another_process
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scan", *args], capture_output=True, text=True, timeout=600)
+from tests.helpers import database_held_by_another_process, scan_cli
 
 
 @pytest.mark.parametrize("command", ["init", "demo", "export", "invite", "reset-password", "round", "bench"])
@@ -53,22 +47,22 @@ def test_missing_database_and_excel_to_stdout_are_refused(tmp_path, capsys):
 
 def test_database_held_by_a_running_app_gives_exit_2(tmp_path):
     db = tmp_path / "held.duckdb"
-    assert run("init", "--db", str(db)).returncode == 0
+    assert scan_cli("init", "--db", str(db)).returncode == 0
     with database_held_by_another_process(db):
-        result = run("init", "--db", str(db))
+        result = scan_cli("init", "--db", str(db))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "in use by another process" in result.stderr
 
 
 def test_demo_refuses_a_filled_database(tmp_path):
     db = tmp_path / "d.duckdb"
-    assert run("demo", "--db", str(db), "--respondents", "30").returncode == 0
-    again = run("demo", "--db", str(db), "--respondents", "30")
+    assert scan_cli("demo", "--db", str(db), "--respondents", "30").returncode == 0
+    again = scan_cli("demo", "--db", str(db), "--respondents", "30")
     assert again.returncode == 2 and "empty database" in again.stderr
 
 
 def test_bench_prints_every_figure_as_json(tmp_path):
-    result = run("bench", "--respondents", "300", "--cache-dir", str(tmp_path), "--json")
+    result = scan_cli("bench", "--respondents", "300", "--cache-dir", str(tmp_path), "--json")
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     for key in ("submission_ms_p50", "radar_ms_p50", "team_view_ms", "director_ms", "director_latest_wave_ms",
@@ -83,21 +77,18 @@ def test_invite_round_and_password_reset_commands(tmp_path):
     from scan.store import connect
 
     db = tmp_path / "d.duckdb"
-    assert run("demo", "--db", str(db), "--respondents", "30").returncode == 0
-    made = run("invite", "--db", str(db), "--team", "IKC De Regenboog · Onderbouw", "--max-uses", "2", "--days", "7")
+    assert scan_cli("demo", "--db", str(db), "--respondents", "30").returncode == 0
+    made = scan_cli(
+        "invite", "--db", str(db), "--team", "IKC De Regenboog · Onderbouw", "--max-uses", "2", "--days", "7"
+    )
     assert made.returncode == 0, made.stderr
-    assert run("invite", "--db", str(db), "--team", "No such team").returncode == 2
-    opened = run("round", "open", "--db", str(db), "--organisation", "1", "--name", "Najaar 2026")
+    assert scan_cli("invite", "--db", str(db), "--team", "No such team").returncode == 2
+    opened = scan_cli("round", "open", "--db", str(db), "--organisation", "1", "--name", "Najaar 2026")
     assert opened.returncode == 0 and "Najaar 2026" in opened.stdout
-    reset = subprocess.run(
-        [sys.executable, "-m", "scan", "reset-password", "--db", str(db), "--username", "professional",
-         "--password-stdin"], input="nieuw-wachtwoord\n", capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    reset_args = ("reset-password", "--db", str(db), "--username", "professional", "--password-stdin")
+    reset = scan_cli(*reset_args, stdin="nieuw-wachtwoord\n")
     assert reset.returncode == 0, reset.stderr
-    short = subprocess.run(
-        [sys.executable, "-m", "scan", "reset-password", "--db", str(db), "--username", "professional",
-         "--password-stdin"], input="kort\n", capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    short = scan_cli(*reset_args, stdin="kort\n")
     assert short.returncode == 2
     conn = connect(db)
     invite = find_invite(conn, made.stdout.strip())

@@ -6,19 +6,15 @@ check does not lean on the code it checks.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.helpers import scan_cli
+
 RESPONDENTS = 2000
-
-
-def scan_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scan", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

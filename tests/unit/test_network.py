@@ -3,8 +3,6 @@ and the `ties` / `network` exports of a demo database built by the CLI."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -20,7 +18,7 @@ from scan.exports import export_sql, network_frame
 from scan.network import Member, Tie, build_graph, in_degrees, mutual_pairs, network_metrics, team_network
 from scan.store.responses import Submission, submit
 from scan.store.responses import Tie as StatedTie
-from tests.helpers import full_answers
+from tests.helpers import full_answers, scan_cli
 
 
 def asks(*pairs: tuple[int, int]) -> list[Tie]:
@@ -172,10 +170,6 @@ def test_team_network_reads_the_respondents_and_their_ties(db, org, questionnair
     assert row["density"] == pytest.approx(metrics.density)
     assert row["reciprocity"] == pytest.approx(metrics.reciprocity)
     assert row["blau"] == pytest.approx(metrics.blau)
-
-
-def scan_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scan", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

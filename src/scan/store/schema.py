@@ -209,6 +209,16 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        4,
+        """
+        -- How long answers are kept after their round closed, per organisation (the privacy statement cites it).
+        CREATE TABLE organisation_settings (
+            organisation_id BIGINT PRIMARY KEY REFERENCES organisations (id),
+            retention_months INTEGER NOT NULL CHECK (retention_months BETWEEN 6 AND 120)
+        );
+        """,
+    ),
 )
 
 

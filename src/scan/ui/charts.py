@@ -231,7 +231,11 @@ def distribution(
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height or 120 + 32 * len(rows), lang)
+    fig = _layout(fig, height or 160 + 32 * len(rows), lang)
+    # The level names are long: the legend goes above the bars, where it has the whole width.
+    fig.update_layout(legend={"y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    return fig
+
 
 
 def bars(labels: Sequence[str], values: Sequence[float], lang: str, *, percent: bool = False) -> go.Figure:

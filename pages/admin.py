@@ -1,0 +1,208 @@
+"""Beheer: locations and teams, users and roles, invites, rounds, roster import, research export, backup,
+audit log and retention. For administrators of the organisation."""
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from scan import admin
+from scan.analytics import open_round_of
+from scan.exports import EXPORTS, export_frame
+from scan.store.org import add_location, add_team, close_round, create_invite, open_round
+from scan.store.retention import apply_retention, retention_months, set_retention
+from scan.store.schema import ROLES
+from scan.teams import teams_of_organisation
+from scan.ui.auth import forget_account, require_roles
+from scan.ui.i18n import current_language, t
+from scan.ui.session import db, questionnaire, settings
+from scan.ui.widgets import show_problems
+from scan.validation import InvalidInput, clean_name
+
+account = require_roles("admin")
+conn, lang = db(), current_language()
+org = account.organisation_id
+st.title(t("admin.title"))
+
+tabs = st.tabs(
+    [
+        t(f"admin.tab_{name}")
+        for name in ("structure", "users", "invites", "rounds", "import", "export", "backup", "audit", "privacy")
+    ]
+)
+teams = teams_of_organisation(conn, org)
+
+with tabs[0]:
+    st.dataframe([{t("admin.team"): team.name} for team in teams], hide_index=True, width="stretch")
+    locations = dict(
+        conn.execute("SELECT id, name FROM locations WHERE organisation_id = ? ORDER BY name", [org]).fetchall()
+    )
+    with st.form("new_location", clear_on_submit=True):
+        name = st.text_input(t("admin.location_name"), max_chars=80, key="new_location_name")
+        if st.form_submit_button(t("admin.new_location")):
+            try:
+                add_location(conn, org, clean_name(name, "location"))
+                st.success(t("admin.added"))
+            except InvalidInput as problems:
+                show_problems(problems)
+    with st.form("new_team", clear_on_submit=True):
+        where = st.selectbox(t("admin.location"), list(locations), format_func=locations.get, key="new_team_location")
+        name = st.text_input(t("admin.team_name"), max_chars=80, key="new_team_name")
+        if st.form_submit_button(t("admin.new_team")) and where is not None:
+            try:
+                add_team(conn, where, clean_name(name, "team"))
+                st.success(t("admin.added"))
+            except InvalidInput as problems:
+                show_problems(problems)
+
+with tabs[1]:
+    people = admin.users_of(conn, org)
+    shown = people.drop(columns=["id"]).fillna("")
+    shown["discipline"] = [
+        settings().discipline(d).name(lang) if isinstance(d, str) else "" for d in people["discipline"]
+    ]
+    shown["roles"] = [
+        ", ".join(t(f"roles.{r}") for r in (roles if roles is not None else [])) for roles in people["roles"]
+    ]
+    shown.columns = [t(f"admin.col_{c}") for c in ("name", "username", "discipline", "roles", "teams")]
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+    chosen = st.selectbox(
+        t("admin.user"),
+        people["id"].tolist(),
+        key="admin_user",
+        format_func=lambda uid: people.set_index("id").at[uid, "name"],
+    )
+    if chosen is not None:
+        current = list(people.set_index("id").at[chosen, "roles"] or [])
+        roles = st.multiselect(
+            t("admin.roles"), ROLES, default=current, key="admin_roles", format_func=lambda role: t(f"roles.{role}")
+        )
+        if st.button(t("admin.save_roles"), key="admin_save_roles"):
+            try:
+                admin.set_roles(conn, chosen, roles, actor_user_id=account.user_id)
+                forget_account()
+                st.success(t("admin.saved"))
+            except InvalidInput as problems:
+                show_problems(problems)
+        sure = st.checkbox(t("admin.delete_user_confirm"), key="admin_delete_confirm")
+        if st.button(t("admin.delete_user"), disabled=not sure or chosen == account.user_id, key="admin_delete_user"):
+            admin.delete_user(conn, chosen, actor_user_id=account.user_id)
+            st.success(t("admin.deleted"))
+
+with tabs[2]:
+    with st.form("make_invite"):
+        team = st.selectbox(t("admin.team"), teams, format_func=lambda x: x.name, key="invite_team")
+        uses = st.number_input(t("admin.max_uses"), min_value=1, max_value=500, value=30, key="invite_uses")
+        days = st.number_input(t("admin.days"), min_value=1, max_value=365, value=30, key="invite_days")
+        if st.form_submit_button(t("admin.make_invite"), type="primary") and team is not None:
+            code = create_invite(
+                conn,
+                team.id,
+                created_by=account.user_id,
+                max_uses=int(uses),
+                expires_at=datetime.now() + timedelta(days=int(days)),
+            )
+            st.success(t("admin.made_invite", code=code))
+    invites = admin.invites_of(conn, org)
+    st.dataframe(invites, hide_index=True, width="stretch")
+    active = invites[invites["revoked_at"].isna()]["code"].tolist()
+    if active:
+        code = st.selectbox(t("admin.revoke"), active, key="revoke_code")
+        if st.button(t("admin.revoke"), key="revoke_invite"):
+            admin.revoke_invite(conn, code, actor_user_id=account.user_id)
+            st.success(t("admin.revoked"))
+
+with tabs[3]:
+    current = open_round_of(conn, org)
+    with st.form("open_round", clear_on_submit=True):
+        name = st.text_input(t("admin.round_name"), max_chars=60, key="round_name")
+        if st.form_submit_button(t("admin.open_round"), type="primary"):
+            try:
+                open_round(conn, org, clean_name(name, "round"))
+                st.success(t("admin.opened"))
+            except InvalidInput as problems:
+                show_problems(problems)
+    if current is not None and st.button(t("admin.close_round", round=current.name), key="close_round"):
+        close_round(conn, current.id)
+        st.success(t("admin.closed"))
+
+with tabs[4]:
+    from scan.roster import import_roster
+
+    st.write(t("admin.import_intro"))
+    upload = st.file_uploader(t("admin.upload"), type=["csv", "xlsx"], key="roster_file")
+    if upload is not None and st.button(t("admin.import_button"), type="primary", key="roster_import"):
+        report = import_roster(
+            conn, org, upload.getvalue(), upload.name, actor_user_id=account.user_id, disciplines=settings().disciplines
+        )
+        if report.ok:
+            st.success(t("admin.imported", n=report.imported))
+        else:
+            st.error(t("admin.import_failed"))
+            st.dataframe(
+                [
+                    {
+                        t("admin.row"): p.row,
+                        t("admin.column"): p.column,
+                        t("admin.problem"): t(f"roster.{p.problem_code}"),
+                    }
+                    for p in report.problems
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+
+with tabs[5]:
+    st.write(t("admin.export_intro"))
+    what = st.selectbox(t("admin.export_what"), EXPORTS, key="export_what")
+    frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold)
+    st.download_button(
+        t("admin.export_download"),
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{what}.csv",
+        mime="text/csv",
+        key="export_download",
+    )
+
+with tabs[6]:
+    from scan.backup import BackupError, backup_bytes, restore_bytes
+
+    st.write(t("admin.backup_intro"))
+    if st.button(t("admin.backup_make"), key="backup_make"):
+        st.session_state["_backup"] = backup_bytes(conn)
+    if "_backup" in st.session_state:
+        st.download_button(
+            t("admin.backup_download"),
+            st.session_state["_backup"],
+            key="backup_download",
+            file_name=f"kindcentrum-scan-{datetime.now():%Y%m%d-%H%M}.zip",
+            mime="application/zip",
+        )
+    st.warning(t("admin.restore_intro"), icon=":material/warning:")
+    restore = st.file_uploader(t("admin.upload"), type=["zip"], key="restore_file")
+    sure = st.checkbox(t("admin.restore_confirm"), key="restore_confirm")
+    if restore is not None and st.button(t("admin.restore_button"), disabled=not sure, key="restore_button"):
+        try:
+            counts = restore_bytes(conn, restore.getvalue())
+            forget_account()
+            st.success(t("admin.restored", n=sum(counts.values())))
+        except BackupError as error:
+            st.error(t(f"backup.{error.code}"))
+
+with tabs[7]:
+    st.dataframe(admin.audit_log(conn), hide_index=True, width="stretch")
+
+with tabs[8]:
+    st.write(t("admin.retention_intro"))
+    months = st.number_input(
+        t("admin.retention_months"),
+        min_value=6,
+        max_value=120,
+        value=retention_months(conn, org),
+        key="retention_months",
+    )
+    if st.button(t("admin.retention_save"), key="retention_save"):
+        set_retention(conn, org, int(months), actor_user_id=account.user_id)
+        st.success(t("admin.saved"))
+    if st.button(t("admin.retention_apply"), key="retention_apply"):
+        st.success(t("admin.retention_applied", n=apply_retention(conn, org, actor_user_id=account.user_id)))

@@ -1,0 +1,84 @@
+"""What an administrator keeps in order: users and roles, invites, the audit log, deleting a person.
+
+Reads here are lists for the administration pages; every write leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from scan.store import transaction
+from scan.store.org import audit
+from scan.store.responses import delete_person_data
+from scan.store.schema import ROLES
+from scan.validation import InvalidInput, Problem
+
+
+def users_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> pd.DataFrame:
+    return conn.execute(
+        """
+        SELECT u.id, u.display_name AS name, a.username, u.discipline,
+               (SELECT list(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id) AS roles,
+               (SELECT string_agg(l.name || ' · ' || t.name, ', ') FROM memberships m JOIN teams t ON t.id = m.team_id
+                JOIN locations l ON l.id = t.location_id WHERE m.user_id = u.id) AS teams
+        FROM users u LEFT JOIN accounts a ON a.user_id = u.id
+        WHERE u.organisation_id = ? ORDER BY u.display_name
+        """,
+        [organisation_id],
+    ).df()
+
+
+def set_roles(conn: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[str], *, actor_user_id: int) -> None:
+    roles = sorted(set(roles))
+    if not roles or set(roles) - set(ROLES):
+        raise InvalidInput([Problem("unknown_role", "roles", f"roles must be a non-empty subset of {ROLES}")])
+    with transaction(conn):
+        conn.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
+        conn.execute("INSERT INTO user_roles SELECT ?, unnest(?::VARCHAR[])", [user_id, roles])
+        audit(conn, actor_user_id, "user.roles", {"user_id": user_id, "roles": roles})
+
+
+def delete_user(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_user_id: int) -> None:
+    """Remove the person: answers, scores, ties, drafts, login, roles, memberships, consents and the user row.
+    The audit log keeps only the number, never the name."""
+    with transaction(conn):
+        delete_person_data(conn, user_id, actor_user_id=actor_user_id)
+        for table in ("accounts", "user_roles", "memberships", "consents", "drafts"):
+            conn.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+        # Nothing personal is left on the row itself, should the second step below not happen.
+        conn.execute("UPDATE users SET display_name = '-', discipline = NULL WHERE id = ?", [user_id])
+        audit(conn, actor_user_id, "user.delete", {"user_id": user_id})
+    # DuckDB checks foreign keys against the state before the transaction: the row can only go after the
+    # rows that pointed at it are committed away.
+    conn.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+
+def invites_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> pd.DataFrame:
+    return conn.execute(
+        """
+        SELECT i.code, l.name || ' · ' || t.name AS team, i.uses, i.max_uses, i.expires_at, i.revoked_at, i.created_at
+        FROM invites i JOIN teams t ON t.id = i.team_id JOIN locations l ON l.id = t.location_id
+        WHERE l.organisation_id = ? ORDER BY i.created_at DESC
+        """,
+        [organisation_id],
+    ).df()
+
+
+def revoke_invite(conn: duckdb.DuckDBPyConnection, code: str, *, actor_user_id: int) -> None:
+    conn.execute("UPDATE invites SET revoked_at = current_timestamp WHERE code = ? AND revoked_at IS NULL", [code])
+    audit(conn, actor_user_id, "invite.revoke", {"code": code})
+
+
+def audit_log(conn: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """Who changed what, when: newest first. Actors appear by name where they still exist."""
+    return conn.execute(
+        """
+        SELECT g.occurred_at, coalesce(u.display_name, CAST(g.actor_user_id AS VARCHAR), '') AS actor, g.action,
+               g.detail
+        FROM audit_log g LEFT JOIN users u ON u.id = g.actor_user_id ORDER BY g.id DESC LIMIT ?
+        """,
+        [limit],
+    ).df()

@@ -1,0 +1,66 @@
+"""Administration in the core: roles, invites, deleting a person, retention, the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+
+from scan import admin
+from scan.accounts import find_invite
+from scan.store.org import close_round, create_invite, open_round
+from scan.store.responses import Submission, submit
+from scan.store.retention import apply_retention, expired_rounds, retention_months, set_retention
+from scan.validation import InvalidInput
+from tests.helpers import count, full_answers
+
+
+def scan(db, org, questionnaire, model, member):
+    submission = Submission(str(uuid.uuid4()), member, org.team_id, org.round_id, full_answers(questionnaire))
+    return submit(db, questionnaire, model, submission)
+
+
+def test_roles_are_replaced_and_checked(db, org):
+    admin.set_roles(db, org.members[0], ["professional", "team_lead"], actor_user_id=0)
+    people = admin.users_of(db, org.organisation_id).set_index("id")
+    assert list(people.at[org.members[0], "roles"]) == ["professional", "team_lead"]
+    with pytest.raises(InvalidInput):
+        admin.set_roles(db, org.members[0], ["king"], actor_user_id=0)
+    with pytest.raises(InvalidInput):
+        admin.set_roles(db, org.members[0], [], actor_user_id=0)
+
+
+def test_revoked_invite_no_longer_works(db, org):
+    code = create_invite(db, org.team_id, created_by=0)
+    assert find_invite(db, code) is not None
+    admin.revoke_invite(db, code, actor_user_id=0)
+    assert find_invite(db, code) is None
+    assert admin.invites_of(db, org.organisation_id)["revoked_at"].notna().all()
+
+
+def test_deleting_a_user_removes_their_personal_data(db, org, questionnaire, model):
+    scan(db, org, questionnaire, model, org.members[0])
+    before = count(db, "users")
+    admin.delete_user(db, org.members[0], actor_user_id=99)
+    assert count(db, "users") == before - 1
+    assert count(db, "responses") == count(db, "answers") == count(db, "scores") == 0
+    assert db.execute("SELECT count(*) FROM memberships WHERE user_id = ?", [org.members[0]]).fetchone()[0] == 0
+    log = admin.audit_log(db)
+    assert "user.delete" in set(log["action"]) and not log["detail"].str.contains("Lid 0").any()
+
+
+def test_retention_removes_rounds_closed_long_enough_ago(db, org, questionnaire, model):
+    scan(db, org, questionnaire, model, org.members[0])
+    assert retention_months(db, org.organisation_id) == 36
+    set_retention(db, org.organisation_id, 12, actor_user_id=0)
+    assert retention_months(db, org.organisation_id) == 12
+    with pytest.raises(InvalidInput):
+        set_retention(db, org.organisation_id, 2, actor_user_id=0)
+    close_round(db, org.round_id)
+    open_round(db, org.organisation_id, "Volgende")
+    assert expired_rounds(db, org.organisation_id) == []
+    later = datetime.now() + timedelta(days=400)
+    assert expired_rounds(db, org.organisation_id, later) == [org.round_id]
+    assert apply_retention(db, org.organisation_id, actor_user_id=0, now=later) == 1
+    assert count(db, "responses") == count(db, "answers") == count(db, "team_aggregates") == 0
