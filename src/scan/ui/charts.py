@@ -237,7 +237,6 @@ def distribution(
     return fig
 
 
-
 def bars(labels: Sequence[str], values: Sequence[float], lang: str, *, percent: bool = False) -> go.Figure:
     fig = go.Figure(go.Bar(x=list(labels), y=list(values), marker={"color": OWN}))
     if percent:
