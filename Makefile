@@ -9,7 +9,7 @@ SCAN_DB ?= data/scan.duckdb
 PORT ?= 8501
 DEMO_RESPONDENTS ?= 300
 
-.PHONY: run test lint format bench demo clean chromium screenshots
+.PHONY: run test lint format bench bench-browser demo clean chromium screenshots
 
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -54,6 +54,11 @@ screenshots: $(VENV)/.test-installed chromium
 
 bench: $(VENV)/.installed
 	$(PY) -m scan bench --respondents $${RESPONDENTS:-1000000} --json
+
+# The director overview on the benchmark data in Debian chromium (after `make bench`).
+bench-browser: $(VENV)/.test-installed chromium
+	$(PY) -m tests.bench.director_in_browser
+
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
