@@ -7,11 +7,11 @@ import streamlit as st
 
 from scan import admin
 from scan.analytics import open_round_of
+from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
 from scan.store.org import add_location, add_team, close_round, create_invite, open_round
 from scan.store.retention import apply_retention, retention_months, set_retention
 from scan.store.schema import ROLES
-from scan.teams import teams_of_organisation
 from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import current_language, t
 from scan.ui.session import db, questionnaire, settings

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from scan.analytics import rounds_of
+from scan.analytics.teams import comparison
 from scan.report import radar_dimensions, short_label
-from scan.teams import comparison
 from scan.ui import charts
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t

@@ -6,8 +6,8 @@ from datetime import date
 import streamlit as st
 
 from scan.analytics import rounds_of
+from scan.analytics.teams import team_view
 from scan.store.actions import STATUSES, actions_of, add_action, set_status
-from scan.teams import team_view
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
 from scan.ui.pickers import pick_team_and_round

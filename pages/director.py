@@ -6,7 +6,7 @@ import time
 import streamlit as st
 
 from scan.analytics import data_version, rounds_of
-from scan.director import DirectorView, Filters, director_view, trend
+from scan.analytics.director import DirectorView, Filters, director_view, trend
 from scan.report import TrendPoint, radar_dimensions, short_label
 from scan.reports.excel import director_excel
 from scan.ui import charts

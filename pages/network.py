@@ -3,7 +3,8 @@
 import networkx as nx
 import streamlit as st
 
-from scan.network import build_graph, in_degrees, mutual_pairs, network_metrics, team_network
+from scan.analytics.teams import team_network_view
+from scan.network import build_graph, in_degrees, mutual_pairs, network_metrics
 from scan.report import short_label
 from scan.ui import charts
 from scan.ui.auth import require_roles
@@ -19,9 +20,9 @@ st.write(t("network.intro"))
 
 chosen, round_info = pick_team_and_round(conn, account.user_id, key="network")
 
-members, ties = team_network(conn, chosen.id, round_info.id)
-if len(members) < threshold:
-    st.info(t("network.below", threshold=threshold, n=len(members)), icon=":material/lock:")
+respondents, members, ties = team_network_view(conn, chosen.id, round_info.id, threshold)
+if not members:
+    st.info(t("network.below", threshold=threshold, n=respondents), icon=":material/lock:")
     st.stop()
 
 metrics = network_metrics(members, ties)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from scan import accounts, analytics
+from scan.analytics.teams import roster
 from scan.store.responses import Submission, SubmissionRefused, load_draft, save_draft, submit
-from scan.teams import roster
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
 from scan.ui.scan_flow import (

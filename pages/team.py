@@ -3,11 +3,11 @@
 import streamlit as st
 
 from scan.analytics import rounds_of, team_trend
+from scan.analytics.teams import discipline_mix, participation, team_view, teams_of_user
 from scan.report import TrendPoint, radar_dimensions, short_label
 from scan.reports.excel import team_excel
 from scan.reports.team_pdf import team_report_pdf
 from scan.scoring import BLIND_SPOT
-from scan.teams import discipline_mix, participation, team_view, teams_of_user
 from scan.ui import charts
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t

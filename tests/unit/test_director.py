@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scan.director import Filters, complement_ok, director_view, hide_small_groups
+from scan.analytics.director import Filters, complement_ok, director_view, hide_small_groups
 from scan.report import radar_dimensions
 from scan.store import connect
 

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 import yaml
 
+from scan.analytics.teams import TeamView, team_view
 from scan.locales import LOCALES_DIR, locales, text
 from scan.reports.excel import team_excel
 from scan.reports.pdf import latin1
 from scan.reports.team_pdf import team_report_pdf
 from scan.store.responses import Submission, submit
-from scan.teams import TeamView, team_view
 from tests.unit.test_pdf import first_words, pdf_text
 
 DAY = date(2026, 3, 14)

@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scan.director import DirectorView
+from scan.analytics.director import DirectorView
+from scan.analytics.teams import TeamView
 from scan.locales import text
 from scan.questionnaire import Questionnaire
 from scan.reports.team_pdf import score_rows
-from scan.teams import TeamView
 
 _DECIMALS = 2
 _NUMBER_FORMAT = "0.00"

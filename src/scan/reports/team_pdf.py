@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from fpdf.enums import Align, XPos, YPos
 
+from scan.analytics.teams import TeamView
 from scan.locales import text
 from scan.questionnaire import Construct, PartnerType, Questionnaire
 from scan.report import RadarPoint, radar_dimensions, short_label
@@ -40,7 +41,6 @@ from scan.reports.pdf import (
     _ReportPdf,
 )
 from scan.scoring import Spread
-from scan.teams import TeamView
 
 # Dates, numbers and page numbers read the same in both reports, so those texts are taken from pdf.*.
 _SHARED_TEXTS = frozenset({"date", "months", "decimal_separator", "page"})

@@ -6,7 +6,7 @@ import duckdb
 import streamlit as st
 
 from scan.analytics import RoundInfo, rounds_of
-from scan.teams import TeamInfo, teams_of_user
+from scan.analytics.teams import TeamInfo, teams_of_user
 from scan.ui.i18n import t
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from scan.analytics import RoundInfo, rounds_of
 from scan.config import Settings
+from scan.network import Member, Tie, team_network
 from scan.questionnaire import Questionnaire
 from scan.scoring import SelfTeamGap, Spread, self_team_gaps, team_spread, widest_disagreements
 
@@ -206,3 +207,13 @@ def comparison(conn: duckdb.DuckDBPyConnection, organisation_id: int, round_id: 
 
 def teams_of_organisation(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[TeamInfo]:
     return _teams(conn, "l.organisation_id = ?", [organisation_id])
+
+
+def team_network_view(
+    conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, threshold: int
+) -> tuple[int, list[Member], list[Tie]]:
+    """The team's support network in one round: (respondents, members, ties), empty below the threshold."""
+    members, ties = team_network(conn, team_id, round_id)
+    if len(members) < threshold:
+        return len(members), [], []
+    return len(members), members, ties
