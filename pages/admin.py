@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from scan import admin
-from scan.analytics import open_round_of
+from scan.analytics import locations_of, open_round_of
 from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
 from scan.store.org import add_location, add_team, close_round, create_invite, open_round
@@ -33,9 +33,7 @@ teams = teams_of_organisation(conn, org)
 
 with tabs[0]:
     st.dataframe([{t("admin.team"): team.name} for team in teams], hide_index=True, width="stretch")
-    locations = dict(
-        conn.execute("SELECT id, name FROM locations WHERE organisation_id = ? ORDER BY name", [org]).fetchall()
-    )
+    locations = locations_of(conn, org)
     with st.form("new_location", clear_on_submit=True):
         name = st.text_input(t("admin.location_name"), max_chars=80, key="new_location_name")
         if st.form_submit_button(t("admin.new_location")):

@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from scan.analytics import data_version, rounds_of
+from scan.analytics import data_version, locations_of, rounds_of
 from scan.analytics.director import DirectorView, Filters, director_view, trend
 from scan.report import TrendPoint, radar_dimensions, short_label
 from scan.reports.excel import director_excel
@@ -23,11 +23,7 @@ labels = [short_label(q.dimension_name(d).get(lang)) for d in dims]
 st.title(t("director.title"))
 st.write(t("director.intro", threshold=threshold))
 
-locations = dict(
-    conn.execute(
-        "SELECT id, name FROM locations WHERE organisation_id = ? ORDER BY name", [account.organisation_id]
-    ).fetchall()
-)
+locations = locations_of(conn, account.organisation_id)
 left, middle, right = st.columns(3)
 with left:
     round_info = pick_round(rounds_of(conn, account.organisation_id), key="director_round")

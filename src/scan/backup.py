@@ -25,21 +25,18 @@ import duckdb
 from scan import __version__
 from scan.store.db import transaction
 from scan.store.schema import SCHEMA_VERSION
+from scan.validation import CodedError
 
 MANIFEST = "manifest.json"
 FORMAT = "kindcentrum-scan-backup"
 _NEXTVAL = re.compile(r"^nextval\('([^']+)'\)$")
 
 
-class BackupError(ValueError):
+class BackupError(CodedError):
     """The upload is no usable backup, or restoring it failed; nothing was changed.
 
     ``code`` names the reason for the UI (backup.<code>); the message is English, for logs.
     """
-
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
 
 
 def _ident(name: str) -> str:

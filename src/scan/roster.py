@@ -27,7 +27,7 @@ import pandas as pd
 from scan.config import Choice
 from scan.store.db import transaction
 from scan.store.org import add_user, audit
-from scan.validation import InvalidInput, clean_name, is_email
+from scan.validation import CodedError, InvalidInput, clean_name, is_email
 
 # Canonical column → the headers accepted for it (compared in lower case); the first two name it in problems.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -48,12 +48,8 @@ _FILE = 0  # the row number of a problem of the file as a whole
 T = TypeVar("T")
 
 
-class RosterFileError(ValueError):
+class RosterFileError(CodedError):
     """The file cannot be read as a roster at all; ``code`` names the reason for the UI (roster.<code>)."""
-
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

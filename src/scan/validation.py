@@ -34,6 +34,14 @@ class Problem:
     message: str
 
 
+class CodedError(ValueError):
+    """A refusal with a code the UI turns into the user's language; the message is English, for logs."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
 class InvalidInput(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems

@@ -180,6 +180,14 @@ def director_overview(
     return _grouped(conn, "a.organisation_id", where, {}, threshold)
 
 
+def locations_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> dict[int, str]:
+    return dict(
+        conn.execute(
+            "SELECT id, name FROM locations WHERE organisation_id = ? ORDER BY name", [organisation_id]
+        ).fetchall()
+    )
+
+
 def rounds_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[RoundInfo]:
     rows = conn.execute(
         "SELECT id, wave, name, status FROM rounds WHERE organisation_id = ? ORDER BY wave", [organisation_id]

@@ -15,15 +15,11 @@ from scan.scoring import ScoringModel, score_answers
 from scan.store.aggregates import refresh_team_aggregates
 from scan.store.db import transaction
 from scan.store.org import audit
-from scan.validation import InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
+from scan.validation import CodedError, InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
 
 
-class SubmissionRefused(ValueError):
+class SubmissionRefused(CodedError):
     """The submission cannot be stored; ``code`` names the reason for the UI (error.<code>)."""
-
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
