@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from scan import admin
+from scan import accounts, admin
 from scan.analytics import locations_of, open_round_of
 from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
-from scan.store.org import add_location, add_team, close_round, create_invite, open_round
+from scan.store.org import add_location, add_team, close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.retention import apply_retention, retention_months, set_retention
 from scan.store.schema import ROLES
 from scan.ui.auth import forget_account, require_roles
@@ -82,9 +82,17 @@ with tabs[1]:
                 st.success(t("admin.saved"))
             except InvalidInput as problems:
                 show_problems(problems)
+        # Blocking is an administrator's decision and ends the person's sessions; sign-in itself only slows down.
+        block, unblock = st.columns(2)
+        if block.button(t("admin.block"), disabled=chosen == account.user_id, key="admin_block"):
+            accounts.block(conn, chosen, True, actor_user_id=account.user_id)
+            st.success(t("admin.blocked"))
+        if unblock.button(t("admin.unblock"), key="admin_unblock"):
+            accounts.block(conn, chosen, False, actor_user_id=account.user_id)
+            st.success(t("admin.unblocked"))
         sure = st.checkbox(t("admin.delete_user_confirm"), key="admin_delete_confirm")
         if st.button(t("admin.delete_user"), disabled=not sure or chosen == account.user_id, key="admin_delete_user"):
-            admin.delete_user(conn, chosen, actor_user_id=account.user_id)
+            delete_user(conn, chosen, actor_user_id=account.user_id)
             st.success(t("admin.deleted"))
 
 with tabs[2]:
@@ -107,7 +115,7 @@ with tabs[2]:
     if active:
         code = st.selectbox(t("admin.revoke"), active, key="revoke_code")
         if st.button(t("admin.revoke"), key="revoke_invite"):
-            admin.revoke_invite(conn, code, actor_user_id=account.user_id)
+            revoke_invite(conn, code, actor_user_id=account.user_id)
             st.success(t("admin.revoked"))
 
 with tabs[3]:
@@ -163,7 +171,7 @@ with tabs[5]:
     )
 
 with tabs[6]:
-    from scan.backup import BackupError, backup_bytes, restore_bytes
+    from scan.store.backup import BackupError, backup_bytes, restore_bytes
 
     st.write(t("admin.backup_intro"))
     if st.button(t("admin.backup_make"), key="backup_make"):

@@ -1,18 +1,17 @@
 """What an administrator keeps in order: users and roles, invites, the audit log, deleting a person.
 
-Reads here are lists for the administration pages; every write leaves an audit entry.
+Reads here are lists for the administration pages; the writes are in the store and each leaves an audit entry.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
 
-from scan.store import transaction
-from scan.store.org import audit
-from scan.store.responses import delete_person_data
+from scan.store import org
 from scan.store.schema import ROLES
 from scan.validation import InvalidInput, Problem
 
@@ -35,25 +34,7 @@ def set_roles(conn: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[str
     roles = sorted(set(roles))
     if not roles or set(roles) - set(ROLES):
         raise InvalidInput([Problem("unknown_role", "roles", f"roles must be a non-empty subset of {ROLES}")])
-    with transaction(conn):
-        conn.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
-        conn.execute("INSERT INTO user_roles SELECT ?, unnest(?::VARCHAR[])", [user_id, roles])
-        audit(conn, actor_user_id, "user.roles", {"user_id": user_id, "roles": roles})
-
-
-def delete_user(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_user_id: int) -> None:
-    """Remove the person: answers, scores, ties, drafts, login, roles, memberships, consents and the user row.
-    The audit log keeps only the number, never the name."""
-    with transaction(conn):
-        delete_person_data(conn, user_id, actor_user_id=actor_user_id)
-        for table in ("accounts", "user_roles", "memberships", "consents", "drafts"):
-            conn.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
-        # Nothing personal is left on the row itself, should the second step below not happen.
-        conn.execute("UPDATE users SET display_name = '-', discipline = NULL WHERE id = ?", [user_id])
-        audit(conn, actor_user_id, "user.delete", {"user_id": user_id})
-    # DuckDB checks foreign keys against the state before the transaction: the row can only go after the
-    # rows that pointed at it are committed away.
-    conn.execute("DELETE FROM users WHERE id = ?", [user_id])
+    org.set_roles(conn, user_id, roles, actor_user_id=actor_user_id, now=time.time())
 
 
 def invites_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> pd.DataFrame:
@@ -65,11 +46,6 @@ def invites_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> pd.Data
         """,
         [organisation_id],
     ).df()
-
-
-def revoke_invite(conn: duckdb.DuckDBPyConnection, code: str, *, actor_user_id: int) -> None:
-    conn.execute("UPDATE invites SET revoked_at = current_timestamp WHERE code = ? AND revoked_at IS NULL", [code])
-    audit(conn, actor_user_id, "invite.revoke", {"code": code})
 
 
 def audit_log(conn: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:

@@ -17,20 +17,26 @@ import numpy as np
 import pandas as pd
 
 from scan.config import Settings, settings
-from scan.passwords import hash_password
+from scan.passwords import check_password, hash_password
 from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
-from scan.store import transaction
+from scan.store import org, transaction
+from scan.store.accounts import password_hash
 from scan.store.aggregates import rebuild_team_aggregates
 from scan.store.bulk import ResponseBatch, insert_responses, insert_structure, insert_users
 from scan.store.org import (
     add_user,
     create_invite,
+    has_mark,
+    mark_database,
     register_questionnaire,
+    rename_user,
     set_login,
 )
 
 DEMO_PASSWORD = "demo"
+DEMO_USERNAMES = ("professional", "teamlead", "director", "admin")
+DEMO_MARK = "demo"  # a database made by build_demo: only there do demo mode and its public cookie key work
 DEMO_INVITES = ("DEMO-TEAM-1", "DEMO-TEAM-2", "DEMO-TEAM-3")
 ROUND_NAMES = ("Najaar 2025", "Voorjaar 2026")
 BOARD_NAMES = ("Stichting Kindcentra Rivierenland", "Stichting Samen Groot", "Kindkracht Bestuur")
@@ -286,12 +292,13 @@ def _demo_accounts(conn: duckdb.DuckDBPyConnection, org_id: int, professional: i
                    first_teams: np.ndarray) -> None:  # fmt: skip
     """Logins for the four demo roles, and invite codes for the first teams of the first board."""
     with transaction(conn):
+        mark_database(conn, DEMO_MARK)
         for user_id, username, name in ((professional, "professional", "Sanne de Vries"),
                                         (team_lead, "teamlead", "Jeroen Bakker")):  # fmt: skip
-            conn.execute("UPDATE users SET display_name = ? WHERE id = ?", [name, user_id])
+            rename_user(conn, user_id, name)
             set_login(conn, user_id, username=username, email=f"{username}@example.org",
                       password_hash=hash_password(DEMO_PASSWORD))  # fmt: skip
-        conn.execute("INSERT INTO user_roles VALUES (?, 'team_lead')", [team_lead])
+        org.set_roles(conn, team_lead, ["professional", "team_lead"], actor_user_id=None, now=0.0)
     for username, name, role in (("director", "Marieke Smit", "director"), ("admin", "Kees Visser", "admin")):
         add_user(
             conn, organisation_id=org_id, display_name=name, discipline=None, username=username,
@@ -299,3 +306,18 @@ def _demo_accounts(conn: duckdb.DuckDBPyConnection, org_id: int, professional: i
         )  # fmt: skip
     for code, team_id in zip(DEMO_INVITES, first_teams, strict=False):
         create_invite(conn, int(team_id), code=code, max_uses=1000)
+
+
+def is_demo_database(conn: duckdb.DuckDBPyConnection) -> bool:
+    return has_mark(conn, DEMO_MARK)
+
+
+def holds_demo_accounts(conn: duckdb.DuckDBPyConnection) -> bool:
+    """A demo file, or any account that opens with a demo username and the public demo password."""
+    if is_demo_database(conn):
+        return True
+    for username in DEMO_USERNAMES:
+        stored = password_hash(conn, username)
+        if stored and check_password(DEMO_PASSWORD, stored[1]):
+            return True
+    return False

@@ -9,7 +9,7 @@ import pytest
 
 from scan import admin
 from scan.accounts import find_invite
-from scan.store.org import close_round, create_invite, open_round
+from scan.store.org import close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.responses import Submission, submit
 from scan.store.retention import apply_retention, expired_rounds, retention_months, set_retention
 from scan.validation import InvalidInput
@@ -34,7 +34,7 @@ def test_roles_are_replaced_and_checked(db, org):
 def test_revoked_invite_no_longer_works(db, org):
     code = create_invite(db, org.team_id, created_by=0)
     assert find_invite(db, code) is not None
-    admin.revoke_invite(db, code, actor_user_id=0)
+    revoke_invite(db, code, actor_user_id=0)
     assert find_invite(db, code) is None
     assert admin.invites_of(db, org.organisation_id)["revoked_at"].notna().all()
 
@@ -42,7 +42,7 @@ def test_revoked_invite_no_longer_works(db, org):
 def test_deleting_a_user_removes_their_personal_data(db, org, questionnaire, model):
     scan(db, org, questionnaire, model, org.members[0])
     before = count(db, "users")
-    admin.delete_user(db, org.members[0], actor_user_id=99)
+    delete_user(db, org.members[0], actor_user_id=99)
     assert count(db, "users") == before - 1
     assert count(db, "responses") == count(db, "answers") == count(db, "scores") == 0
     assert db.execute("SELECT count(*) FROM memberships WHERE user_id = ?", [org.members[0]]).fetchone()[0] == 0

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from scan import __version__
-from scan.backup import BackupError, backup_bytes, restore_bytes
 from scan.store import SCHEMA_VERSION, connect
+from scan.store.backup import BackupError, backup_bytes, restore_bytes
 from scan.store.org import add_user
 from scan.store.responses import Submission, delete_person_data, submit
 from tests.helpers import full_answers

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from scan.questionnaire import Questionnaire
-from scan.store.db import transaction
+from scan.store.db import transaction, write
 from scan.store.schema import ROLES
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
@@ -177,3 +177,53 @@ def audit(conn: duckdb.DuckDBPyConnection, actor_user_id: int | None, action: st
         "INSERT INTO audit_log (actor_user_id, action, detail) VALUES (?, ?, ?)",
         [actor_user_id, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)],
     )
+
+
+def rename_user(conn: duckdb.DuckDBPyConnection, user_id: int, display_name: str) -> None:
+    conn.execute("UPDATE users SET display_name = ? WHERE id = ?", [display_name, user_id])
+
+
+def set_roles(
+    conn: duckdb.DuckDBPyConnection, user_id: int, roles: list[str], *, actor_user_id: int | None, now: float
+) -> None:
+    """New roles end the user's sessions: the menu and the guards are built from the roles at sign-in."""
+    from scan.store.accounts import end_sessions
+
+    def work() -> None:
+        conn.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
+        conn.execute("INSERT INTO user_roles SELECT ?, unnest(?::VARCHAR[])", [user_id, roles])
+        end_sessions(conn, user_id, now)
+        audit(conn, actor_user_id, "user.roles", {"user_id": user_id, "roles": roles})
+
+    write(conn, work)
+
+
+def delete_user(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_user_id: int) -> None:
+    """Remove the person: answers, scores, ties, drafts, login, roles, memberships, consents and the user row.
+    The audit log keeps only the number, never the name. Without a login row every session of theirs ends."""
+    from scan.store.responses import delete_person_data
+
+    with transaction(conn):
+        delete_person_data(conn, user_id, actor_user_id=actor_user_id)
+        for table in ("accounts", "user_roles", "memberships", "consents", "drafts"):
+            conn.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+        # Nothing personal is left on the row itself, should the second step below not happen.
+        conn.execute("UPDATE users SET display_name = '-', discipline = NULL WHERE id = ?", [user_id])
+        audit(conn, actor_user_id, "user.delete", {"user_id": user_id})
+    # DuckDB checks foreign keys against the state before the transaction: the row can only go after the
+    # rows that pointed at it are committed away.
+    conn.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+
+def revoke_invite(conn: duckdb.DuckDBPyConnection, code: str, *, actor_user_id: int) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE invites SET revoked_at = current_timestamp WHERE code = ? AND revoked_at IS NULL", [code])
+        audit(conn, actor_user_id, "invite.revoke", {"code": code})
+
+
+def mark_database(conn: duckdb.DuckDBPyConnection, mark: str) -> None:
+    conn.execute("INSERT INTO database_marks (mark) VALUES (?) ON CONFLICT DO NOTHING", [mark])
+
+
+def has_mark(conn: duckdb.DuckDBPyConnection, mark: str) -> bool:
+    return conn.execute("SELECT 1 FROM database_marks WHERE mark = ?", [mark]).fetchone() is not None

@@ -13,7 +13,7 @@ from scan.config import settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel, score_answers
 from scan.store.aggregates import refresh_team_aggregates
-from scan.store.db import transaction
+from scan.store.db import WriteConflict, is_conflict, transaction, write
 from scan.store.org import audit
 from scan.validation import CodedError, InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
 
@@ -106,86 +106,110 @@ def submit(
     scores = score_answers(model, answers)
     given = {item_id: value for item_id, value in answers.items() if value is not None}
 
-    try:
-        with transaction(conn):
-            # The checks ride along with the insert: an open round, a member of the team; the unique keys
-            # refuse a second submission. Every statement costs DuckDB about a millisecond.
-            inserted = conn.execute(
-                """
-                INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version)
-                SELECT nextval('responses_id'), $key, $user, $team, $round, $version FROM rounds r
-                WHERE r.id = $round AND r.status = 'open'
-                  AND EXISTS (SELECT 1 FROM memberships WHERE user_id = $user AND team_id = $team)
-                RETURNING id
-                """,
-                {"key": submission.submission_key, "user": submission.user_id, "team": submission.team_id,
-                 "round": submission.round_id, "version": questionnaire.version},
-            ).fetchone()  # fmt: skip
-            if inserted is None:
-                raise _refusal(conn, submission)
-            response_id = inserted[0]
-            if submission.ties:
-                _validate_ties(conn, submission)
-            # Lists unnested in one statement: one round trip per table instead of one per row.
-            conn.execute(
-                "INSERT INTO answers SELECT ?, unnest(?::VARCHAR[]), unnest(?::TINYINT[])",
-                [response_id, list(given), list(given.values())],
-            )
-            if scores:
-                _insert_scores(conn, response_id, submission, scores)
-            if intensity:
-                conn.execute(
-                    "INSERT INTO intensity_answers SELECT ?, unnest(?::VARCHAR[]), unnest(?::TINYINT[]),"
-                    " unnest(?::TINYINT[])",
-                    [
-                        response_id,
-                        list(intensity),
-                        [p[0] for p in intensity.values()],
-                        [p[1] for p in intensity.values()],
-                    ],
-                )
-            if submission.ties:
-                conn.execute(
-                    "INSERT INTO network_ties"
-                    " SELECT ?, unnest(?::BIGINT[]), unnest(?::TINYINT[]), unnest(?::BOOLEAN[])",
-                    [
-                        response_id,
-                        [t.target_user_id for t in submission.ties],
-                        [t.frequency for t in submission.ties],
-                        [t.support for t in submission.ties],
-                    ],
-                )
-            if submission.external_partners:
-                conn.execute(
-                    "INSERT INTO external_contacts SELECT ?, unnest(?::VARCHAR[])",
-                    [response_id, sorted(set(submission.external_partners))],
-                )
-            conn.execute(
-                "DELETE FROM drafts WHERE user_id = ? AND round_id = ?",
+    for attempt in range(1, _SUBMIT_ATTEMPTS + 1):
+        try:
+            return _store_submission(conn, questionnaire, submission, given, scores, intensity)
+        except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
+            # A double click or a second tab: the unique keys refuse the second copy, during the statement
+            # (ConstraintException) or, when both transactions ran at once, at COMMIT (TransactionException).
+            if isinstance(exc, duckdb.TransactionException) and not is_conflict(exc):
+                raise
+            existing = conn.execute(
+                "SELECT id FROM responses WHERE submission_key = ?", [submission.submission_key]
+            ).fetchone()
+            if existing:
+                return SubmitResult(existing[0], created=False)
+            if conn.execute(
+                "SELECT 1 FROM responses WHERE user_id = ? AND round_id = ?",
                 [submission.user_id, submission.round_id],
-            )
+            ).fetchone():
+                raise SubmissionRefused("already_submitted", "this user already submitted in this round") from None
+            # Another writer touched a row this one writes too (say, the draft a second tab was saving).
+            if attempt == _SUBMIT_ATTEMPTS:
+                raise WriteConflict(str(exc)) from exc
+    raise AssertionError("unreachable")
 
-    except duckdb.ConstraintException:
-        # The same key again (a double click), or a second scan by the same person in this round.
-        existing = conn.execute(
-            "SELECT id FROM responses WHERE submission_key = ?", [submission.submission_key]
-        ).fetchone()
-        if existing:
-            return SubmitResult(existing[0], created=False)
-        if conn.execute(
-            "SELECT 1 FROM responses WHERE user_id = ? AND round_id = ?",
+
+_SUBMIT_ATTEMPTS = 3
+
+
+def _store_submission(
+    conn: duckdb.DuckDBPyConnection,
+    questionnaire: Questionnaire,
+    submission: Submission,
+    given: Mapping[str, int],
+    scores: Mapping[str, float],
+    intensity: Mapping[str, tuple[int | None, int | None]],
+) -> SubmitResult:
+    with transaction(conn):
+        # The checks ride along with the insert: an open round, a member of the team; the unique keys
+        # refuse a second submission. Every statement costs DuckDB about a millisecond.
+        inserted = conn.execute(
+            """
+            INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version)
+            SELECT nextval('responses_id'), $key, $user, $team, $round, $version FROM rounds r
+            WHERE r.id = $round AND r.status = 'open'
+              AND EXISTS (SELECT 1 FROM memberships WHERE user_id = $user AND team_id = $team)
+            RETURNING id
+            """,
+            {"key": submission.submission_key, "user": submission.user_id, "team": submission.team_id,
+             "round": submission.round_id, "version": questionnaire.version},
+        ).fetchone()  # fmt: skip
+        if inserted is None:
+            raise _refusal(conn, submission)
+        response_id = inserted[0]
+        if submission.ties:
+            _validate_ties(conn, submission)
+        # Lists unnested in one statement: one round trip per table instead of one per row.
+        conn.execute(
+            "INSERT INTO answers SELECT ?, unnest(?::VARCHAR[]), unnest(?::TINYINT[])",
+            [response_id, list(given), list(given.values())],
+        )
+        if scores:
+            _insert_scores(conn, response_id, submission, scores)
+        if intensity:
+            conn.execute(
+                "INSERT INTO intensity_answers SELECT ?, unnest(?::VARCHAR[]), unnest(?::TINYINT[]),"
+                " unnest(?::TINYINT[])",
+                [
+                    response_id,
+                    list(intensity),
+                    [p[0] for p in intensity.values()],
+                    [p[1] for p in intensity.values()],
+                ],
+            )
+        if submission.ties:
+            conn.execute(
+                "INSERT INTO network_ties SELECT ?, unnest(?::BIGINT[]), unnest(?::TINYINT[]), unnest(?::BOOLEAN[])",
+                [
+                    response_id,
+                    [t.target_user_id for t in submission.ties],
+                    [t.frequency for t in submission.ties],
+                    [t.support for t in submission.ties],
+                ],
+            )
+        if submission.external_partners:
+            conn.execute(
+                "INSERT INTO external_contacts SELECT ?, unnest(?::VARCHAR[])",
+                [response_id, sorted(set(submission.external_partners))],
+            )
+        conn.execute(
+            "DELETE FROM drafts WHERE user_id = ? AND round_id = ?",
             [submission.user_id, submission.round_id],
-        ).fetchone():
-            raise SubmissionRefused("already_submitted", "this user already submitted in this round") from None
-        raise
+        )
     return SubmitResult(response_id, created=True)
 
 
 def save_draft(conn: duckdb.DuckDBPyConnection, user_id: int, round_id: int, payload: Mapping[str, Any]) -> None:
-    conn.execute(
-        "INSERT INTO drafts (user_id, round_id, payload) VALUES (?, ?, ?)"
-        " ON CONFLICT (user_id, round_id) DO UPDATE SET payload = excluded.payload, updated_at = now()",
-        [user_id, round_id, json.dumps(payload, ensure_ascii=False)],
+    """Two tabs of one person may save at the same moment: the later one wins after a retry."""
+    write(
+        conn,
+        lambda: conn.execute(
+            "INSERT INTO drafts (user_id, round_id, payload) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id, round_id) DO UPDATE SET payload = excluded.payload, updated_at = now()",
+            [user_id, round_id, json.dumps(payload, ensure_ascii=False)],
+        ),
+        upsert=True,
     )
 
 

@@ -219,6 +219,33 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        5,
+        """
+        -- Sign-in bookkeeping is appended, never updated: concurrent sign-ins cannot conflict and every
+        -- attempt counts. Times are Unix seconds, like the expiry in the login cookie.
+        CREATE TABLE login_attempts (
+            username VARCHAR NOT NULL,
+            client VARCHAR NOT NULL,
+            address VARCHAR NOT NULL,
+            attempted_at DOUBLE NOT NULL,
+            success BOOLEAN NOT NULL
+        );
+        -- What ends a user's sessions (sign-out, new password, block, new roles) or lets them in again.
+        -- A session or cookie that began before the latest event of its user is no longer accepted.
+        CREATE TABLE account_events (
+            user_id BIGINT NOT NULL,
+            event VARCHAR NOT NULL CHECK (event IN ('sessions_end', 'block', 'unblock')),
+            occurred_at DOUBLE NOT NULL
+        );
+        -- Facts about the database file itself; 'demo' marks a file made by `scan demo`.
+        CREATE TABLE database_marks (
+            mark VARCHAR PRIMARY KEY,
+            set_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        -- The old lock-out columns stay (a column drop would rebuild the table) but are no longer read.
+        """,
+    ),
 )
 
 
