@@ -5,7 +5,8 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-SCAN_DB ?= data/scan.duckdb
+# The demo has a file of its own: the production default (data/scan.duckdb) never holds demo accounts.
+DEMO_DB ?= data/demo.duckdb
 PORT ?= 8501
 DEMO_RESPONDENTS ?= 300
 
@@ -32,10 +33,10 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 demo: $(VENV)/.installed
-	@test -f $(SCAN_DB) || $(PY) -m scan demo --db $(SCAN_DB) --respondents $(DEMO_RESPONDENTS)
+	@test -f $(DEMO_DB) || $(PY) -m scan demo --db $(DEMO_DB) --respondents $(DEMO_RESPONDENTS)
 
 run: demo
-	SCAN_DB=$(SCAN_DB) SCAN_DEMO=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	SCAN_DB=$(DEMO_DB) SCAN_DEMO=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

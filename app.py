@@ -1,23 +1,26 @@
 """Kindcentrum Scan: the entry point. Sign-in, then the pages the user's roles allow; every page is in pages/."""
 
+import logging
+
 import streamlit as st
 
 from scan.ui.auth import (
     CookieKeyMissing,
     build_authenticator,
+    check_session,
     current_account,
     logout_button,
     mark_app_started,
-    restore_session,
 )
 from scan.ui.i18n import language_switch, t
+from scan.ui.session import DemoRefused, db
 
 st.set_page_config(page_title="Kindcentrum Scan", page_icon=":material/diversity_3:", layout="wide")
 mark_app_started()
 
 
-def refuse_to_start() -> None:
-    st.error(t("auth.no_cookie_key"), icon=":material/key_off:")
+def refuse_to_start(reason: str) -> None:
+    st.error(t(f"auth.{reason}"), icon=":material/key_off:")
 
 
 def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
@@ -65,15 +68,17 @@ with st.sidebar:
     language_switch()
 
 try:
+    db()
     build_authenticator()
-except CookieKeyMissing:
+except (CookieKeyMissing, DemoRefused) as refusal:
+    reason = refusal.code if isinstance(refusal, DemoRefused) else "no_cookie_key"
+    logging.getLogger("scan").error("the app refuses to start: %s", reason)
     # st.navigation is called in every case: with a pages/ folder and no navigation, Streamlit would serve
     # the page scripts by URL to the first visitor.
-    st.navigation([st.Page(refuse_to_start, title="Kindcentrum Scan")]).run()
+    st.navigation([st.Page(lambda: refuse_to_start(reason), title="Kindcentrum Scan")]).run()
     st.stop()
 
-if not st.session_state.get("authentication_status"):
-    restore_session()
+check_session()
 account = current_account()
 
 navigation = st.navigation(pages_for(account.roles if account else None))

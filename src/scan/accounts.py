@@ -1,47 +1,66 @@
-"""Accounts: logins from the database, registration with an invite code, passwords, lock-out, consent.
+"""Accounts: sign-in with growing delays, registration with an invite code, passwords, sessions that end, consent.
 
-Streamlit-authenticator draws the login form and keeps the cookie; the users, their hashes, their roles
-and the failed attempts live here, in the database (never in a YAML file the library rewrites).
+The app draws the login form and decides; streamlit-authenticator keeps the signed login cookie. Users,
+password hashes, roles, sign-in attempts and the events that end sessions live in the database (store.accounts).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Literal
 
 import duckdb
 
 from scan.passwords import MAX_PASSWORD_BYTES, check_password, hash_password
-from scan.store import transaction
-from scan.store.org import add_user, audit, set_login
+from scan.store import accounts as account_store
+from scan.store.accounts import AccountRow as Account
+from scan.store.accounts import InviteRow as Invite
 from scan.validation import InvalidInput, Problem, clean_name, is_email
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 CONSENT_VERSION = "2026-1"
+MAX_USERNAME_LENGTH = 64  # what a sign-in attempt records of a typed name
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+# Checked against when the username is unknown, so that a wrong name takes as long as a wrong password.
+_UNKNOWN_USER_HASH = hash_password("no account has this password")
+
+__all__ = ["Account", "Invite", "SignIn", "Throttle", "sign_in"]
 
 
 @dataclass(frozen=True)
-class Account:
-    user_id: int
-    username: str
-    display_name: str
-    email: str | None
-    discipline: str | None
-    organisation_id: int
-    roles: tuple[str, ...]
-    team_ids: tuple[int, ...]
+class Throttle:
+    """Growing delays instead of a lock: after ``free`` failures in a row, each next attempt waits
+    base·2^(failures − free) seconds, at most ``longest``. Counted per username and client (a browser session),
+    and, more leniently, per username and network address, so that one visitor only slows themselves down and
+    someone who keeps starting new sessions still meets the address limit."""
+
+    free_per_client: int = 3
+    free_per_address: int = 10
+    base_seconds: float = 1.0
+    longest_seconds: float = 300.0
+    window_seconds: float = 24 * 3600.0
+
+    def delay(self, failures: int, free: int) -> float:
+        if failures < free:
+            return 0.0
+        return min(self.longest_seconds, self.base_seconds * 2 ** (failures - free))
+
+
+THROTTLE = Throttle()
 
 
 @dataclass(frozen=True)
-class Invite:
-    code: str
-    team_id: int
-    team_name: str
-    organisation_id: int
+class SignIn:
+    outcome: Literal["ok", "wrong", "wait", "blocked"]
+    account: Account | None = None
+    wait_seconds: int = 0
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()[:MAX_USERNAME_LENGTH]
 
 
 def normalise_code(code: str) -> str:
@@ -49,84 +68,68 @@ def normalise_code(code: str) -> str:
 
 
 def find_account(conn: duckdb.DuckDBPyConnection, username: str) -> Account | None:
-    row = conn.execute(
-        """
-        SELECT u.id, a.username, u.display_name, a.email, u.discipline, u.organisation_id,
-               list(DISTINCT r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL),
-               list(DISTINCT m.team_id ORDER BY m.team_id) FILTER (WHERE m.team_id IS NOT NULL)
-        FROM accounts a JOIN users u ON u.id = a.user_id
-        LEFT JOIN user_roles r ON r.user_id = a.user_id LEFT JOIN memberships m ON m.user_id = a.user_id
-        WHERE a.username = ? GROUP BY ALL
-        """,
-        [(username or "").strip().lower()],
-    ).fetchone()
-    if row is None:
-        return None
-    return Account(*row[:6], roles=tuple(row[6] or ()), team_ids=tuple(row[7] or ()))
+    return account_store.find_account(conn, normalise_username(username))
 
 
-def login_credentials(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> dict:
-    """Every login in the form streamlit-authenticator takes. A locked account shows as 'too many attempts'."""
-    now = now or datetime.now()
-    rows = conn.execute(
-        """
-        SELECT a.username, u.display_name, a.email, a.password_hash, a.failed_logins, a.locked_until,
-               list(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL)
-        FROM accounts a JOIN users u ON u.id = a.user_id LEFT JOIN user_roles r ON r.user_id = a.user_id
-        GROUP BY ALL
-        """
-    ).fetchall()
-    users = {}
-    for username, name, email, password_hash, failed, locked_until, roles in rows:
-        locked = locked_until is not None and locked_until > now
-        users[username] = {
-            "name": name,
-            "email": email or "",
-            "password": password_hash,
-            "roles": list(roles or []),
-            "failed_login_attempts": MAX_FAILED_LOGINS if locked else min(failed, MAX_FAILED_LOGINS - 1),
-        }
-    return {"usernames": users}
+def wait_before_attempt(
+    conn: duckdb.DuckDBPyConnection, username: str, client: str, address: str, now: float, throttle: Throttle = THROTTLE
+) -> float:
+    """Seconds this client must still wait before it may try this username again (0: go ahead)."""
+    since = now - throttle.window_seconds
+    waits = []
+    for failed, free in (
+        (account_store.failures(conn, username, since, client=client), throttle.free_per_client),
+        (account_store.failures(conn, username, since, address=address), throttle.free_per_address),
+    ):
+        if failed.last_at is not None:
+            waits.append(failed.last_at + throttle.delay(failed.count, free) - now)
+    return max([0.0, *waits])
 
 
-def is_locked(conn: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None) -> bool:
-    row = conn.execute("SELECT locked_until FROM accounts WHERE username = ?", [username]).fetchone()
-    return bool(row and row[0] and row[0] > (now or datetime.now()))
+def sign_in(
+    conn: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    address: str,
+    now: float | None = None,
+    throttle: Throttle = THROTTLE,
+) -> SignIn:
+    """Check a typed username and password. An unknown username and a wrong password get the same answer
+    after the same work. An attempt made while this client must wait is not checked and not counted."""
+    now = time.time() if now is None else now
+    username = normalise_username(username)
+    wait = wait_before_attempt(conn, username, client, address, now, throttle)
+    if wait > 0:
+        return SignIn("wait", wait_seconds=max(1, round(wait)))
+    stored = account_store.password_hash(conn, username)
+    right = check_password(password or "", stored[1] if stored else _UNKNOWN_USER_HASH) and stored is not None
+    account_store.record_attempt(conn, username, client, address, right, now)
+    if not right:
+        return SignIn("wrong")
+    if account_store.session_facts(conn, stored[0]).blocked:
+        return SignIn("blocked")
+    return SignIn("ok", account=account_store.find_account(conn, username))
 
 
-def record_failed_login(conn: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None) -> bool:
-    """Count a wrong password; the fifth in a row locks the account for a while. Returns True when locked."""
-    now = now or datetime.now()
-    row = conn.execute("SELECT failed_logins FROM accounts WHERE username = ?", [username]).fetchone()
-    if row is None:
-        return False
-    failed = row[0] + 1
-    locked_until = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_LOGINS else None
-    conn.execute(
-        "UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE username = ?",
-        [0 if locked_until else failed, locked_until, username],
-    )
-    if locked_until:
-        audit(conn, None, "account.locked", {"username": username})
-    return locked_until is not None
+def session_is_valid(conn: duckdb.DuckDBPyConnection, user_id: int, began_at: float) -> bool:
+    """A session (or login cookie) that began before the user's latest sign-out, password change, block or role
+    change has ended; so has every session of a blocked or deleted account."""
+    facts = account_store.session_facts(conn, user_id)
+    return facts.exists and not facts.blocked and began_at > facts.sessions_valid_after
 
 
-def record_login(conn: duckdb.DuckDBPyConnection, username: str) -> None:
-    conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE username = ?", [username])
+def sign_out_everywhere(conn: duckdb.DuckDBPyConnection, user_id: int, now: float | None = None) -> None:
+    account_store.end_sessions(conn, user_id, time.time() if now is None else now)
+
+
+def block(conn: duckdb.DuckDBPyConnection, user_id: int, blocked: bool, *, actor_user_id: int) -> None:
+    account_store.set_blocked(conn, user_id, blocked, time.time(), actor_user_id=actor_user_id)
 
 
 def find_invite(conn: duckdb.DuckDBPyConnection, code: str, now: datetime | None = None) -> Invite | None:
-    """A usable invite: known, not revoked, not expired, not used up."""
-    row = conn.execute(
-        """
-        SELECT i.code, i.team_id, l.name || ' · ' || t.name, l.organisation_id FROM invites i
-        JOIN teams t ON t.id = i.team_id JOIN locations l ON l.id = t.location_id
-        WHERE i.code = ? AND i.revoked_at IS NULL AND i.uses < i.max_uses
-          AND (i.expires_at IS NULL OR i.expires_at > ?)
-        """,
-        [normalise_code(code), now or datetime.now()],
-    ).fetchone()
-    return Invite(*row) if row else None
+    return account_store.find_invite(conn, normalise_code(code), now or datetime.now())
 
 
 def _password_problems(password: str, repeat: str, field: str = "password") -> list[Problem]:
@@ -154,8 +157,7 @@ def register_with_invite(
     """Create a professional's account in the invite's team. Every problem is reported at once; nothing
     is stored unless all is well. Returns the invite that was used (its team)."""
     problems: list[Problem] = []
-    invite = find_invite(conn, code)
-    if invite is None:
+    if find_invite(conn, code) is None:
         problems.append(Problem("invite_unknown", "code", "unknown, expired or used-up invite code"))
     username = (username or "").strip().lower()
     if not _USERNAME.match(username):
@@ -176,55 +178,49 @@ def register_with_invite(
     if problems:
         raise InvalidInput(problems)
 
-    with transaction(conn):
-        user_id = add_user(
-            conn,
-            organisation_id=invite.organisation_id,
-            display_name=name,
-            discipline=discipline,
-            team_ids=[invite.team_id],
-        )
-        set_login(conn, user_id, username=username, email=email or None, password_hash=hash_password(password))
-        conn.execute("UPDATE invites SET uses = uses + 1 WHERE code = ?", [invite.code])
-        audit(conn, user_id, "account.register", {"team_id": invite.team_id})
+    try:
+        invite = account_store.register_account(
+            conn, code=normalise_code(code), now=datetime.now(), username=username, display_name=name,
+            email=email or None, discipline=discipline, new_hash=hash_password(password),
+        )  # fmt: skip
+    except duckdb.ConstraintException:
+        # Someone took the same username a moment ago.
+        raise InvalidInput([Problem("username_taken", "username", "this username is taken")]) from None
+    if invite is None:
+        # Someone else took the invite's last use a moment ago.
+        raise InvalidInput([Problem("invite_used", "code", "the invite code has just been used up")])
     return invite
 
 
 def change_password(conn: duckdb.DuckDBPyConnection, user_id: int, old: str, new: str, repeat: str) -> None:
-    row = conn.execute("SELECT password_hash FROM accounts WHERE user_id = ?", [user_id]).fetchone()
-    if row is None or not check_password(old or "", row[0]):
+    """Every session of the user ends, this one too: they sign in again with the new password."""
+    if not check_password(old or "", account_store.password_hash_of(conn, user_id)):
         raise InvalidInput([Problem("password_wrong", "old_password", "the current password is not right")])
     problems = _password_problems(new or "", repeat or "")
     if problems:
         raise InvalidInput(problems)
-    conn.execute("UPDATE accounts SET password_hash = ? WHERE user_id = ?", [hash_password(new), user_id])
-    audit(conn, user_id, "account.password_change", {})
+    account_store.set_password(
+        conn, user_id, hash_password(new), time.time(), actor_user_id=user_id, action="account.password_change"
+    )
 
 
 def reset_password(conn: duckdb.DuckDBPyConnection, username: str, new: str, *, actor_user_id: int | None) -> None:
-    """An administrator sets a new password; the lock-out is lifted."""
+    """An administrator sets a new password; every session of the user ends."""
     account = find_account(conn, username)
     if account is None:
         raise InvalidInput([Problem("unknown_user", "username", f"no account {username!r}")])
     problems = _password_problems(new or "", new or "")
     if problems:
         raise InvalidInput(problems)
-    conn.execute(
-        "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE user_id = ?",
-        [hash_password(new), account.user_id],
-    )
-    audit(conn, actor_user_id, "account.password_reset", {"user_id": account.user_id})
+    account_store.set_password(
+        conn, account.user_id, hash_password(new), time.time(), actor_user_id=actor_user_id,
+        action="account.password_reset",
+    )  # fmt: skip
 
 
 def has_consented(conn: duckdb.DuckDBPyConnection, user_id: int) -> bool:
-    return bool(
-        conn.execute(
-            "SELECT 1 FROM consents WHERE user_id = ? AND text_version = ?", [user_id, CONSENT_VERSION]
-        ).fetchone()
-    )
+    return account_store.has_consented(conn, user_id, CONSENT_VERSION)
 
 
 def record_consent(conn: duckdb.DuckDBPyConnection, user_id: int) -> None:
-    conn.execute(
-        "INSERT INTO consents (user_id, text_version) VALUES (?, ?) ON CONFLICT DO NOTHING", [user_id, CONSENT_VERSION]
-    )
+    account_store.record_consent(conn, user_id, CONSENT_VERSION)

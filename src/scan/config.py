@@ -1,7 +1,7 @@
 """Settings from the environment and data/settings.yaml, with defaults.
 
 SCAN_DB    path of the DuckDB file (default data/scan.duckdb)
-SCAN_DEMO  "1" turns on demo mode: demo accounts allowed and listed, a default cookie key tolerated
+SCAN_DEMO  "1" turns on demo mode, on a demo database only: demo accounts listed, the public cookie key tolerated
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from tests.app.helpers import is_refused, log_in, message, query, texts
 
 
 def failed_logins(db_path, username: str) -> int:
-    return query(db_path, "SELECT failed_logins FROM accounts WHERE username = ?", [username])[0][0]
+    return query(db_path, "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT success", [username])[0][0]
 
 
 def test_visitor_gets_the_login_and_only_visitor_pages(new_app):
@@ -35,14 +35,23 @@ def test_wrong_password_is_refused_and_counted(new_app, demo_db):
     assert failed_logins(demo_db, "professional") == 1
 
 
-def test_five_wrong_passwords_lock_the_account(new_app, demo_db):
+def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(new_app, demo_db):
+    wrong_password = texts(log_in(new_app(), "professional", "not-the-password"))
+    unknown_user = texts(log_in(new_app(), "nobody-by-this-name", "not-the-password"))
+    assert message("nl", "auth.wrong") in wrong_password
+    assert wrong_password == unknown_user
+    assert failed_logins(demo_db, "nobody-by-this-name") == 1
+
+
+def test_wrong_passwords_slow_down_this_browser_but_never_lock_out_another(new_app, demo_db):
     at = new_app()
     for _ in range(5):
         log_in(at, "professional", "wrong-password")
-    assert message("nl", "auth.locked", minutes=15) in texts(at)
-    at = log_in(new_app(), "professional", "demo")  # the right password does not help while locked
+    assert any("seconden" in w.value for w in at.warning)  # this browser now has to wait
+    at = log_in(at, "professional", "demo")  # even the right password waits here
     assert not at.session_state["authentication_status"]
-    assert message("nl", "auth.locked", minutes=15) in texts(at)
+    other = log_in(new_app(), "professional", "demo")  # the real user, in another browser
+    assert other.session_state["authentication_status"] is True
 
 
 def test_professional_logs_in_and_sees_the_scan(new_app):

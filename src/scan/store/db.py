@@ -89,7 +89,8 @@ def in_transaction(conn: duckdb.DuckDBPyConnection) -> bool:
 
 def write(conn: duckdb.DuckDBPyConnection, work: Callable[[], T], *, attempts: int = 8, upsert: bool = False) -> T:
     """Run ``work`` in one transaction; on a write-write conflict roll back and run it again, a few times, after a
-    random pause that doubles each time (so that writers who collided do not collide again). ``work`` must read what it needs inside (a retry sees the other writer's result).
+    random pause that doubles each time (so that writers who collided do not collide again). ``work`` must read
+    what it needs inside: a retry sees the other writer's result.
 
     ``upsert``: an INSERT ... ON CONFLICT racing another one for the same new key meets a duplicate key
     (ConstraintException) instead of the row; run again, it finds the row and updates it.

@@ -1,29 +1,36 @@
-"""Sign-in glue: streamlit-authenticator draws the form and keeps the cookie; accounts come from the store.
+"""Sign-in glue: our own login form decides (scan.accounts), streamlit-authenticator keeps the signed cookie.
 
-Build the authenticator once per run (app.py); pages call ``require_roles`` before they draw anything.
+app.py builds the authenticator once per run and checks the session on every run; pages call
+``require_roles`` before they draw anything.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import time
 from dataclasses import dataclass
 
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit.errors import StreamlitAPIException
-from streamlit_authenticator.utilities.exceptions import LoginError
 
 from scan import accounts, config
 from scan.accounts import Account
-from scan.demo import DEMO_INVITES, DEMO_PASSWORD
+from scan.demo import DEMO_INVITES, DEMO_PASSWORD, DEMO_USERNAMES
 from scan.ui.i18n import t
 from scan.ui.session import db
 
 DEMO_COOKIE_KEY = "kindcentrum-scan-demo-cookie-key-not-secret"
-DEMO_USERNAMES = ("professional", "teamlead", "director", "admin")
-_AUTHENTICATOR = "_authenticator"  # our own session keys start with an underscore: none collides with the library
+MIN_COOKIE_KEY_LENGTH = 32
+# Our own session keys start with an underscore: none collides with the library's keys.
+_AUTHENTICATOR = "_authenticator"
+_SIGNED_IN_AT = "_signed_in_at"  # Unix time at which this session's sign-in (form or cookie) began
+_CLIENT = "_client_id"
+_ENDED = "_session_ended"
 APP_STARTED = "_app_started"
+_LIBRARY_KEYS = ("name", "username", "email", "roles")
 
 
 class CookieKeyMissing(RuntimeError):
@@ -38,88 +45,124 @@ class CookieSettings:
 
 
 def cookie_settings() -> CookieSettings:
-    """From .streamlit/secrets.toml [auth] or the environment. Outside demo mode a key of our own is required."""
+    """From the environment or .streamlit/secrets.toml [auth]. Outside demo mode a key of our own, of at least
+    32 characters, is required; demo mode only runs on a demo database (ui.session), so the public demo key
+    opens nothing else."""
     try:
         section = dict(st.secrets.get("auth", {}))
     except FileNotFoundError:
         section = {}
     key = os.environ.get("SCAN_COOKIE_KEY") or section.get("cookie_key") or ""
-    if not key or key in (DEMO_COOKIE_KEY, "replace-with-a-long-random-text"):
-        if not config.demo_mode():
-            raise CookieKeyMissing("no cookie key")
-        key = DEMO_COOKIE_KEY
+    if key in (DEMO_COOKIE_KEY, "replace-with-a-long-random-text"):
+        key = ""
+    if not config.demo_mode() and len(key) < MIN_COOKIE_KEY_LENGTH:
+        raise CookieKeyMissing("no cookie key of at least 32 characters")
+    days = os.environ.get("SCAN_COOKIE_DAYS") or section.get("cookie_expiry_days", 1)
     return CookieSettings(
         name=section.get("cookie_name", "kindcentrum_scan"),
-        key=key,
-        expiry_days=float(section.get("cookie_expiry_days", 1)),
+        key=key or DEMO_COOKIE_KEY,
+        expiry_days=float(days),
     )
 
 
 def build_authenticator() -> stauth.Authenticate:
-    """Once per run, from the current accounts; it also restores a session from the cookie."""
+    """Once per run. The library only keeps the cookie here: it is given no credentials (our form checks
+    passwords), which also spares every run from reading every account."""
     cookie = cookie_settings()
-    credentials = accounts.login_credentials(db())
-    # The library waits 0.7 s before every visitor's run for a cookie component; it reads the cookie from
-    # the request (st.context.cookies) since 0.4, so the wait only slows every page down.
     authenticator = stauth.Authenticate(
-        credentials,
-        cookie.name,
-        cookie.key,
-        cookie.expiry_days,
-        auto_hash=False,
-        login_sleep_time=float(os.environ.get("SCAN_LOGIN_SLEEP", "0")),
+        {"usernames": {}}, cookie.name, cookie.key, cookie.expiry_days, auto_hash=False, login_sleep_time=0
     )
-    st.session_state[_AUTHENTICATOR] = (authenticator, credentials)
+    st.session_state[_AUTHENTICATOR] = (authenticator, cookie)
     return authenticator
 
 
-def _attempts(credentials: dict) -> dict[str, int]:
-    return {u: d.get("failed_login_attempts", 0) for u, d in credentials["usernames"].items()}
+def _client() -> tuple[str, str]:
+    """Who is trying: this browser session, and its network address (None for localhost in Streamlit)."""
+    client = st.session_state.setdefault(_CLIENT, secrets.token_hex(8))
+    address = st.context.ip_address
+    return client, address if isinstance(address, str) and address else "local"
+
+
+def _start_session(account: Account, began_at: float) -> None:
+    st.session_state.update(
+        authentication_status=True,
+        username=account.username,
+        name=account.display_name,
+        email=account.email,
+        roles=list(account.roles),
+        logout=None,
+    )
+    st.session_state[_SIGNED_IN_AT] = began_at
+    st.session_state["_account"] = account
+    st.session_state.pop(_ENDED, None)
+
+
+def _end_local_session() -> None:
+    st.session_state["authentication_status"] = None
+    for key in _LIBRARY_KEYS:
+        st.session_state[key] = None
+    for key in (_SIGNED_IN_AT, "_account"):
+        st.session_state.pop(key, None)
 
 
 def login_form() -> None:
-    """The login form with our texts; failed attempts are counted in the database."""
-    authenticator, credentials = st.session_state[_AUTHENTICATOR]
-    before = _attempts(credentials)
-    fields = {
-        "Form name": t("auth.form_title"),
-        "Username": t("auth.username"),
-        "Password": t("auth.password"),
-        "Login": t("auth.submit"),
-    }
-    try:
-        authenticator.login(
-            location="main",
-            max_login_attempts=accounts.MAX_FAILED_LOGINS,
-            fields=fields,
-            key="login_form",
-            callback=lambda event: accounts.record_login(db(), event["username"]),
-        )
-    except LoginError:
-        st.session_state["authentication_status"] = None
-        st.error(t("auth.locked", minutes=accounts.LOCK_MINUTES), icon=":material/lock:")
+    """Username and password; an unknown name and a wrong password get the same answer."""
+    authenticator, _ = st.session_state[_AUTHENTICATOR]
+    if st.session_state.pop(_ENDED, False):
+        st.info(t("auth.session_ended"), icon=":material/logout:")
+    with st.form("login_form"):
+        st.subheader(t("auth.form_title"))
+        username = st.text_input(t("auth.username"), max_chars=accounts.MAX_USERNAME_LENGTH, key="_login_name")
+        password = st.text_input(t("auth.password"), type="password", max_chars=200, key="_login_password")
+        submitted = st.form_submit_button(t("auth.submit"))
+    if not submitted:
         return
-    if st.session_state.get("authentication_status") is False:
-        for username, attempts in _attempts(credentials).items():
-            if attempts > before.get(username, 0) and accounts.record_failed_login(db(), username):
-                st.error(t("auth.locked", minutes=accounts.LOCK_MINUTES), icon=":material/lock:")
-                return
-
+    client, address = _client()
+    began_at = time.time()
+    result = accounts.sign_in(db(), username, password, client=client, address=address, now=began_at)
+    if result.outcome == "ok":
+        _start_session(result.account, began_at)
+        # Written by a component in this run's page: no st.rerun() here, or the cookie is never set.
+        authenticator.cookie_controller.set_cookie()
+    elif result.outcome == "wait":
+        st.warning(t("auth.wait", seconds=result.wait_seconds), icon=":material/hourglass_top:")
+    elif result.outcome == "blocked":
+        st.error(t("auth.blocked"), icon=":material/block:")
+    else:
         st.error(t("auth.wrong"), icon=":material/error:")
 
 
-def restore_session() -> None:
-    """A returning visitor with a valid cookie is signed in without the form (nothing is drawn)."""
-    authenticator, _ = st.session_state[_AUTHENTICATOR]
-    try:
-        authenticator.login(location="unrendered", key="login_cookie")
-    except LoginError:
-        st.session_state["authentication_status"] = None
+def check_session() -> None:
+    """Every run: a session goes on only while its user has not signed out elsewhere, changed or been given a
+    new password, been blocked, had their roles changed or been deleted; a returning visitor's cookie is
+    accepted under the same rule."""
+    authenticator, cookie = st.session_state[_AUTHENTICATOR]
+    if st.session_state.get("authentication_status"):
+        account = current_account()
+        began_at = st.session_state.get(_SIGNED_IN_AT, 0.0)
+        if account is None or not accounts.session_is_valid(db(), account.user_id, began_at):
+            _end_local_session()
+            st.session_state[_ENDED] = True
+        return
+    token = authenticator.cookie_controller.get_cookie()
+    if not token or "exp_date" not in token:
+        return
+    account = accounts.find_account(db(), token["username"])
+    # The cookie carries only its expiry: it was issued the cookie lifetime before that.
+    issued_at = float(token["exp_date"]) - cookie.expiry_days * 86400
+    if account is not None and accounts.session_is_valid(db(), account.user_id, issued_at):
+        _start_session(account, issued_at)
 
 
 def logout_button() -> None:
+    """Signing out ends every session of this user, on every device, and removes this browser's cookie."""
     authenticator, _ = st.session_state[_AUTHENTICATOR]
-    authenticator.logout(t("auth.logout"), location="sidebar", key="sign_out")
+    if st.sidebar.button(t("auth.logout"), key="sign_out"):
+        account = current_account()
+        if account is not None:
+            accounts.sign_out_everywhere(db(), account.user_id)
+        authenticator.logout(location="unrendered")
+        _end_local_session()
 
 
 def current_account() -> Account | None:

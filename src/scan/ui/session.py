@@ -1,38 +1,59 @@
-"""Per-process resources (one DuckDB connection) and per-session handles (one cursor per browser session)."""
+"""Per-process resources (one DuckDB connection) and per-run handles (one cursor per script-run thread)."""
 
 from __future__ import annotations
+
+import threading
 
 import duckdb
 import streamlit as st
 
 from scan import config
 from scan.config import Settings
+from scan.demo import build_demo, holds_demo_accounts, is_demo_database
 from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
 from scan.store import connect
 from scan.store.org import register_questionnaire
 
 DEMO_SIZE = 300
+_run = threading.local()
+
+
+class DemoRefused(RuntimeError):
+    """Demo mode and the database disagree; ``code`` names the message (auth.<code>)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     conn = connect(path)
     register_questionnaire(conn, default_questionnaire())
-    if config.demo_mode() and not conn.execute("SELECT count(*) FROM organisations").fetchone()[0]:
-        from scan.demo import build_demo
-
-        build_demo(conn, DEMO_SIZE)
+    empty = not conn.execute("SELECT count(*) FROM organisations").fetchone()[0]
+    if config.demo_mode():
+        if empty:
+            build_demo(conn, DEMO_SIZE)
+        elif not is_demo_database(conn):
+            conn.close()
+            raise DemoRefused("demo_on_real_database")
+    elif holds_demo_accounts(conn):
+        # Public demo accounts (and, with them, the public demo cookie key) must never open real data.
+        conn.close()
+        raise DemoRefused("demo_accounts_outside_demo")
     return conn
 
 
 def db() -> duckdb.DuckDBPyConnection:
-    """This session's cursor: a connection shared across threads refuses concurrent calls."""
+    """This script run's cursor. Streamlit can run two script runs of one session at the same time (a reload,
+    quick clicks), each in a thread of its own, and a DuckDB cursor refuses a second concurrent call: one cursor
+    per thread, so that no two runs ever share one."""
     path = str(config.db_path())
-    held = st.session_state.get("_db_cursor")
+    held = getattr(_run, "cursor", None)
     if held is None or held[0] != path:
         held = (path, _connection(path).cursor())
-        st.session_state["_db_cursor"] = held
+        _run.cursor = held
     return held[1]
 
 
