@@ -4,7 +4,7 @@ import streamlit as st
 
 from scan.accounts import change_password
 from scan.store.responses import delete_person_data
-from scan.ui.auth import forget_account, require_roles
+from scan.ui.auth import end_this_session, forget_account, require_roles
 from scan.ui.i18n import t
 from scan.ui.scan_flow import reset_scan
 from scan.ui.session import db
@@ -33,7 +33,11 @@ with st.form("password_form", clear_on_submit=True):
         except InvalidInput as problems:
             show_problems(problems)
         else:
+            end_this_session()
             st.success(t("account.changed"), icon=":material/check_circle:")
+            # A click reruns the app, which now builds the visitor's menu with the login form.
+            st.button(t("nav.login"), type="primary", key="login_again", icon=":material/login:")
+            st.stop()
 
 st.subheader(t("account.delete_title"))
 st.write(t("account.delete_intro"))

@@ -107,7 +107,8 @@ def sign_in(
     right = check_password(password or "", stored[1] if stored else _UNKNOWN_USER_HASH) and stored is not None
     account_store.record_attempt(conn, username, client, address, right, now)
     if not right:
-        return SignIn("wrong")
+        # Said at once, so that a person who mistyped knows when the next try will be looked at.
+        return SignIn("wrong", wait_seconds=round(wait_before_attempt(conn, username, client, address, now, throttle)))
     if account_store.session_facts(conn, stored[0]).blocked:
         return SignIn("blocked")
     return SignIn("ok", account=account_store.find_account(conn, username))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.app.helpers import is_refused, log_in, message, query, texts
 
 
@@ -44,12 +46,23 @@ def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(new_app, d
 
 
 def test_wrong_passwords_slow_down_this_browser_but_never_lock_out_another(new_app, demo_db):
+    import time
+
+    import duckdb
+
+    from scan.store.accounts import record_attempt
+
     at = new_app()
-    for _ in range(5):
+    for _ in range(3):
         log_in(at, "professional", "wrong-password")
-    assert any("seconden" in w.value for w in at.warning)  # this browser now has to wait
+    assert message("nl", "auth.wrong") + " " + message("nl", "auth.next_try", seconds=1) in texts(at)
+    # Six more failures from this browser in quick succession: the next attempt waits half a minute.
+    with duckdb.connect(str(demo_db)) as conn:
+        for _ in range(6):
+            record_attempt(conn, "professional", at.session_state["_client_id"], "local", False, time.time())
     at = log_in(at, "professional", "demo")  # even the right password waits here
     assert not at.session_state["authentication_status"]
+    assert any(w.value.startswith(message("nl", "auth.wait", seconds=1)[:20]) for w in at.warning)
     other = log_in(new_app(), "professional", "demo")  # the real user, in another browser
     assert other.session_state["authentication_status"] is True
 
@@ -75,3 +88,29 @@ def test_language_switch_changes_the_login(new_app):
     at.session_state["ui_language"] = "en"
     at.run()
     assert [ti.label for ti in at.text_input] == [message("en", "auth.username"), message("en", "auth.password")]
+
+
+def _user_id(db_path, username: str) -> int:
+    return query(db_path, "SELECT user_id FROM accounts WHERE username = ?", [username])[0][0]
+
+
+@pytest.mark.parametrize("change", ["sign_out_elsewhere", "block", "new_roles"])
+def test_an_open_session_ends_at_its_next_run_after_a_change_elsewhere(new_app, demo_db, change):
+    import duckdb
+
+    from scan import accounts, admin
+
+    at = log_in(new_app(), "professional")
+    assert at.session_state["authentication_status"] is True
+    user = _user_id(demo_db, "professional")
+    with duckdb.connect(str(demo_db)) as conn:
+        if change == "sign_out_elsewhere":
+            accounts.sign_out_everywhere(conn, user)
+        elif change == "block":
+            accounts.block(conn, user, True, actor_user_id=_user_id(demo_db, "admin"))
+        else:
+            admin.set_roles(conn, user, ["professional", "team_lead"], actor_user_id=_user_id(demo_db, "admin"))
+    at.run()
+    assert not at.session_state["authentication_status"]
+    assert message("nl", "auth.session_ended") in texts(at)
+    assert is_refused(at, "pages/report.py")

@@ -79,6 +79,8 @@ def test_password_change(new_app):
         next(ti for ti in at.text_input if ti.key == key).input(value)
     next(b for b in at.button if b.key.startswith("FormSubmitter:password_form")).click().run()
     assert message("nl", "account.changed") in [s.value for s in at.success]
+    assert not at.session_state["authentication_status"]  # this session ended with the old password
+    assert not log_in(new_app(), "professional", "demo").session_state["authentication_status"]
     assert log_in(new_app(), "professional", "nieuwgeheim").session_state["authentication_status"] is True
 
 

@@ -57,7 +57,7 @@ def test_five_wrong_passwords_in_one_browser_do_not_keep_the_real_user_out(fresh
     for _ in range(5):
         log_in(page, "director", "geraden-wachtwoord")
     assert not signed_in(page)
-    assert "seconden" in page.inner_text("body")  # the one who guesses has to wait
+    assert "Je volgende poging kan over 4 seconden" in page.inner_text("body")  # the one who guesses waits
 
     context, owner = new_page(browser)
     open_url(owner, fresh_server.url)

@@ -35,8 +35,10 @@ def test_the_right_password_signs_in_and_a_wrong_or_unknown_name_gets_the_same_a
 def test_delays_grow_per_client_and_never_become_a_lock(db, login):
     throttle = Throttle()
     now = T0
-    for _ in range(throttle.free_per_client):
-        assert attempt(db, "fout", now=now).outcome == "wrong"
+    for k in range(throttle.free_per_client):
+        result = attempt(db, "fout", now=now)
+        assert result.outcome == "wrong"
+        assert result.wait_seconds == (1 if k == throttle.free_per_client - 1 else 0)  # told at once
     # The fourth failure in a row from this client waits 1 s, then 2 s, 4 s ...
     assert attempt(db, "fout", now=now).outcome == "wait"
     waits = []

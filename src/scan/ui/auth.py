@@ -129,20 +129,15 @@ def login_form() -> None:
     elif result.outcome == "blocked":
         st.error(t("auth.blocked"), icon=":material/block:")
     else:
-        st.error(t("auth.wrong"), icon=":material/error:")
+        later = " " + t("auth.next_try", seconds=result.wait_seconds) if result.wait_seconds else ""
+        st.error(t("auth.wrong") + later, icon=":material/error:")
 
 
 def check_session() -> None:
-    """Every run: a session goes on only while its user has not signed out elsewhere, changed or been given a
-    new password, been blocked, had their roles changed or been deleted; a returning visitor's cookie is
-    accepted under the same rule."""
+    """Every run: a returning visitor's cookie signs them in when it began after the user's latest sign-out,
+    password change, block or role change; a session already open is checked by ``current_account``."""
     authenticator, cookie = st.session_state[_AUTHENTICATOR]
-    if st.session_state.get("authentication_status"):
-        account = current_account()
-        began_at = st.session_state.get(_SIGNED_IN_AT, 0.0)
-        if account is None or not accounts.session_is_valid(db(), account.user_id, began_at):
-            _end_local_session()
-            st.session_state[_ENDED] = True
+    if current_account() is not None or st.session_state.get("authentication_status"):
         return
     token = authenticator.cookie_controller.get_cookie()
     if not token or "exp_date" not in token:
@@ -165,14 +160,31 @@ def logout_button() -> None:
         _end_local_session()
 
 
+def end_this_session() -> None:
+    """After a change that ended all of the user's sessions (a new password): this one ends now, not at the
+    next click, and the browser's cookie goes too."""
+    authenticator, _ = st.session_state[_AUTHENTICATOR]
+    if st.session_state.get("authentication_status"):
+        authenticator.logout(location="unrendered")
+    _end_local_session()
+
+
 def current_account() -> Account | None:
+    """The signed-in account, as long as its session may go on: it ends once its user signed out elsewhere,
+    changed or was given a new password, was blocked, got new roles or was deleted (checked at every call, so
+    on every run of app.py and of the page)."""
     if not st.session_state.get("authentication_status"):
         return None
     username = st.session_state.get("username")
     held = st.session_state.get("_account")
     if held is None or held.username != username:
         held = accounts.find_account(db(), username)
-        st.session_state["_account"] = held
+    began_at = st.session_state.get(_SIGNED_IN_AT, 0.0)
+    if held is None or not accounts.session_is_valid(db(), held.user_id, began_at):
+        _end_local_session()
+        st.session_state[_ENDED] = True
+        return None
+    st.session_state["_account"] = held
     return held
 
 
