@@ -268,10 +268,22 @@ def test_a_guest_switching_language_keeps_consent_and_answers(new_app, demo_db):
     assert query(demo_db, "SELECT count(*) FROM drafts")[0][0] == 0
 
 
-def test_a_language_switch_on_the_intensity_and_network_steps_keeps_every_answer(new_app, demo_db):
+def test_a_language_switch_on_the_module_intensity_and_network_steps_keeps_every_answer(new_app, demo_db):
     at = start_scan(log_in(new_app(), "professional"))
-    for _ in Q.constructs:
-        next_step(answer_step(at))
+    module = next(c for c in Q.constructs if c.optional)
+    for construct in Q.constructs:
+        if construct is module:  # an optional module, switched on, then the language
+            next(g for g in at.toggle if g.key == f"module_{module.id}").set_value(True).run()
+            switch_language(at, "en")
+            assert next(g for g in at.toggle if g.key == f"module_{module.id}").value is True
+            assert question_radios(at)[0].label.endswith(module.items[0].text.en)
+            answer_step(at, 2)
+            switch_language(at, "nl")
+            assert set(radio_values(at, "q_")) == {2}
+        next_step(answer_step(at) if construct is not module else at)
+    draft = stored_draft(demo_db)
+    assert draft["modules"][module.id] is True
+    assert all(draft["answers"][item.id] == 2 for item in module.items)
     partners = [p.id for p in Q.intensity.partner_types]
     now = [r for r in at.radio if r.key.startswith("int_now_")]
     now[0].set_value(2)
