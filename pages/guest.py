@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scan.drafts import submission_answers, submission_intensity
 from scan.report import build_personal_report
 from scan.scoring import score_answers
 from scan.ui.auth import enter_app
@@ -14,11 +15,10 @@ from scan.ui.scan_flow import (
     questionnaire_steps,
     reset_scan,
     scan_state,
-    submission_answers,
-    submission_intensity,
 )
 from scan.ui.session import questionnaire, scoring_model, settings
-from scan.validation import validate_answers, validate_intensity
+from scan.ui.widgets import show_problems
+from scan.validation import InvalidInput, validate_answers, validate_intensity
 
 enter_app()
 
@@ -47,14 +47,22 @@ if result is not None:
 
 # A guest's answers stay in this session, and a guest has no team roster: no network step.
 flow = Flow(questionnaire(), DraftKeeper(load=lambda: None, save=lambda payload: None))
-state = scan_state(flow.keeper, scope="guest")
+state = scan_state(flow, scope="guest")
 if not consent(state, flow, t("scan.guest_consent_text"), on_consent=lambda: None):
     st.stop()
 
+error = st.session_state.pop("_guest_error", None)
+if error is not None:
+    show_problems(error)
+
 
 def finish() -> None:
-    answers = validate_answers(questionnaire(), submission_answers(state))
-    intensity = validate_intensity(questionnaire(), submission_intensity(state))
+    try:
+        answers = validate_answers(questionnaire(), submission_answers(state))
+        intensity = validate_intensity(questionnaire(), submission_intensity(state))
+    except InvalidInput as problems:
+        st.session_state["_guest_error"] = problems
+        return
     st.session_state[GUEST_RESULT] = (answers, intensity)
     reset_scan()
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from scan import accounts, analytics
 from scan.analytics.teams import roster
+from scan.drafts import submission_answers, submission_intensity, submission_ties
 from scan.store.responses import Submission, SubmissionRefused, load_draft, save_draft, submit
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
@@ -15,9 +16,6 @@ from scan.ui.scan_flow import (
     questionnaire_steps,
     reset_scan,
     scan_state,
-    submission_answers,
-    submission_intensity,
-    submission_ties,
 )
 from scan.ui.session import db, questionnaire, scoring_model, settings
 from scan.ui.widgets import show_problems, show_refusal
@@ -56,7 +54,7 @@ flow = Flow(
     external_partners=settings().external_partners,
     discipline_name=lambda d: settings().discipline(d).name(lang),
 )
-state = scan_state(keeper, scope=f"{account.user_id}:{open_round.id}")
+state = scan_state(flow, scope=f"{account.user_id}:{open_round.id}")
 if state.pop("_resumed", False):
     st.toast(t("scan.resumed"), icon=":material/history:")
 if accounts.has_consented(conn, account.user_id):

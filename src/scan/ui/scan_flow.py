@@ -3,29 +3,45 @@
 The answers live in one plain dict in the session (and, for signed-in users, as a draft in the store after
 every change), never only in widget state: Streamlit forgets the state of widgets that are not drawn, so
 going back and forth would lose answers otherwise.
+
+That dict holds values (1-5, "na", levels, frequencies, partner ids), whatever the language; widgets turn
+them into labels only when drawing. Streamlit 1.67 keeps a radio's or multiselect's value as the formatted
+label under an id made from the key alone: when the language changes the labels, the browser still holds
+(and sends back) a label that is no longer an option. So the widgets whose options are labels get a key per
+language (a switch draws fresh widgets, initialised from the dict), and a widget's value is copied into the
+dict only when it is one of the widget's options.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
+from scan import locales
 from scan.config import Choice
+from scan.drafts import (
+    FREQUENCIES,
+    INTENSITY_STEP,
+    NETWORK_STEP,
+    NOT_APPLICABLE,
+    SUMMARY_STEP,
+    RepairedDraft,
+    repair_draft,
+    scan_steps,
+)
 from scan.questionnaire import Construct, Questionnaire
-from scan.store.responses import Tie
 from scan.ui.i18n import current_language, t
 
-NOT_APPLICABLE = "na"
+log = logging.getLogger(__name__)
+
 STATE = "_scan_state"
 MISSING = "_scan_missing"
-INTENSITY_STEP = "intensity"
-NETWORK_STEP = "network"
-SUMMARY_STEP = "summary"
-FREQUENCIES = (0, 1, 2, 3, 4)
+NOT_SENT = "_scan_not_sent"
 
 
 @dataclass(frozen=True)
@@ -54,25 +70,37 @@ class Flow:
     discipline_name: Callable[[str], str] = str
 
 
-def new_state() -> dict[str, Any]:
-    return {
-        "key": str(uuid.uuid4()),
-        "step": 0,
-        "answers": {},
-        "intensity": {},
-        "modules": {},
-        "ties": {},
-        "external": [],
-        "consented": False,
-    }
+def _repair(payload: Any, flow: Flow) -> RepairedDraft:
+    # The same steps as steps(flow): without colleagues there is no network step.
+    colleagues = {str(c.user_id) for c in flow.roster} if flow.roster else None
+    return repair_draft(payload, flow.questionnaire, colleagues=colleagues, external_partners=flow.external_partners)
 
 
-def scan_state(keeper: DraftKeeper, scope: str) -> dict[str, Any]:
-    """The scan being filled in, for this scope (user and round, or guest); resumed from a draft if any."""
+def scan_state(flow: Flow, scope: str) -> dict[str, Any]:
+    """The scan being filled in, for this scope (user and round, or guest); resumed from a draft if any.
+
+    A draft that cannot be read as it is gets repaired (and saved back, so it is not broken again next time);
+    the steps that lost answers are kept in the state to tell the person.
+    """
     held = st.session_state.get(STATE)
     if held is None or held.get("_scope") != scope:
-        draft = keeper.load()
-        held = {**new_state(), **(draft or {}), "_scope": scope, "_resumed": bool(draft and draft.get("answers"))}
+        try:
+            draft = flow.keeper.load()
+        except ValueError:  # the stored payload is not even JSON
+            log.warning("scan draft for %s is not JSON; starting afresh", scope)
+            draft = "unreadable"
+        repaired = _repair(draft, flow)
+        if repaired.dropped:
+            log.warning("scan draft for %s repaired: %s", scope, "; ".join(repaired.dropped))
+        held = {
+            **repaired.state,
+            "_scope": scope,
+            "_resumed": bool(repaired.state["answers"]),
+            "_damaged": list(repaired.damaged_steps),
+            "_unreadable": repaired.unreadable,
+        }
+        if repaired.changed:
+            _save(held, flow)
         st.session_state[STATE] = held
     return held
 
@@ -80,6 +108,7 @@ def scan_state(keeper: DraftKeeper, scope: str) -> dict[str, Any]:
 def reset_scan() -> None:
     st.session_state.pop(STATE, None)
     st.session_state.pop(MISSING, None)
+    st.session_state.pop(NOT_SENT, None)
 
 
 def _save(state: dict[str, Any], flow: Flow) -> None:
@@ -87,8 +116,7 @@ def _save(state: dict[str, Any], flow: Flow) -> None:
 
 
 def steps(flow: Flow) -> list[str]:
-    network = [NETWORK_STEP] if flow.roster else []
-    return [c.id for c in flow.questionnaire.constructs] + [INTENSITY_STEP, *network, SUMMARY_STEP]
+    return scan_steps(flow.questionnaire, network=bool(flow.roster))
 
 
 def included_items(state: dict[str, Any], construct: Construct) -> list:
@@ -127,29 +155,6 @@ def progress(flow: Flow, state: dict[str, Any]) -> tuple[int, int]:
     return done, total
 
 
-def submission_answers(state: dict[str, Any]) -> dict[str, int | None]:
-    return {k: (None if v == NOT_APPLICABLE else int(v)) for k, v in state["answers"].items()}
-
-
-def submission_intensity(state: dict[str, Any]) -> dict[str, tuple[int | None, int | None]]:
-    out = {}
-    for partner, (current, desired) in state["intensity"].items():
-        if current == NOT_APPLICABLE:
-            out[partner] = (None, None)
-        elif current is not None:
-            out[partner] = (int(current), None if desired is None else int(desired))
-    return out
-
-
-def submission_ties(state: dict[str, Any]) -> list[Tie]:
-    """A tie for every colleague one works with or asks for support; 'never and no support' is no tie."""
-    ties = []
-    for colleague, (frequency, support) in state["ties"].items():
-        if frequency is not None and (frequency > 0 or support):
-            ties.append(Tie(int(colleague), int(frequency), bool(support)))
-    return ties
-
-
 # ---- drawing -------------------------------------------------------------------------------------
 
 
@@ -170,22 +175,38 @@ def consent(state: dict[str, Any], flow: Flow, text: str, on_consent: Callable[[
     return False
 
 
-def _scale_label(questionnaire: Questionnaire, value: Any) -> str:
+# Label functions take the language as it was when drawing: AppTest calls them outside the script run.
+def _scale_label(questionnaire: Questionnaire, lang: str, value: Any) -> str:
     if value == NOT_APPLICABLE:
-        return t("scan.not_applicable")
-    return f"{value} · {questionnaire.scale.labels[value].get(current_language())}"
+        return locales.text(lang, "scan.not_applicable")
+    return f"{value} · {questionnaire.scale.labels[value].get(lang)}"
 
 
-def _remember(state: dict[str, Any], flow: Flow, bucket: str, key: str, widget_key: str, slot: int = 0) -> None:
-    """A widget changed: copy its value into the scan and keep the draft."""
+def _widget_key(name: str, lang: str) -> str:
+    """A key per language for widgets whose options are labels: a language switch draws them afresh."""
+    return f"{name}.{lang}"
+
+
+def _is_option(value: Any, options: Sequence[Any]) -> bool:
+    return any(value == option and type(value) is type(option) for option in options)
+
+
+def _remember(
+    state: dict[str, Any], flow: Flow, bucket: str, key: str, widget_key: str, options: Sequence[Any], slot: int = 0
+) -> None:
+    """A widget changed: copy its value into the scan and keep the draft.
+
+    Only an option is a value: a stale label the browser sends back (or an emptied radio) changes nothing.
+    """
     value = st.session_state.get(widget_key)
-    if bucket == "answers":
-        if value is None:
-            state["answers"].pop(key, None)
-        else:
-            state["answers"][key] = value
-    elif bucket == "external":
-        state["external"] = list(value or [])
+    if bucket == "external":
+        if not isinstance(value, list):
+            return
+        state["external"] = [v for v in value if _is_option(v, options)]
+    elif not _is_option(value, options):
+        return
+    elif bucket == "answers":
+        state["answers"][key] = value
     else:
         empty = [None, None] if bucket == "intensity" else [None, False]
         pair = list(state[bucket].get(key, empty))
@@ -222,17 +243,17 @@ def _construct_step(flow: Flow, state: dict[str, Any], construct: Construct) -> 
         st.markdown(f"##### {sub.name.get(lang)}")
         for item in sub.items:
             number += 1
-            widget_key = f"q_{item.id}"
+            widget_key = _widget_key(f"q_{item.id}", lang)
             stored = state["answers"].get(item.id)
             st.radio(
                 f"{number}. {item.text.get(lang)}",
                 options=options,
-                index=options.index(stored) if stored in options else None,
-                format_func=lambda v: _scale_label(flow.questionnaire, v),
+                index=options.index(stored) if _is_option(stored, options) else None,
+                format_func=partial(_scale_label, flow.questionnaire, lang),
                 horizontal=True,
                 key=widget_key,
                 on_change=_remember,
-                args=(state, flow, "answers", item.id, widget_key),
+                args=(state, flow, "answers", item.id, widget_key, options),
             )
             _missing_marker(item.id)
 
@@ -247,72 +268,78 @@ def _intensity_step(flow: Flow, state: dict[str, Any]) -> None:
             st.markdown(f"**{level.level}. {level.name.get(lang)}** — {level.descriptor.get(lang)}")
     levels = [lv.level for lv in intensity.levels]
     names = {lv.level: f"{lv.level} · {lv.name.get(lang)}" for lv in intensity.levels}
+    now_names = {**names, NOT_APPLICABLE: t("scan.not_applicable")}
+    now_options = [*levels, NOT_APPLICABLE]
     for partner in intensity.partner_types:
         current, desired = state["intensity"].get(partner.id, [None, None])
+        now_key, want_key = _widget_key(f"int_now_{partner.id}", lang), _widget_key(f"int_want_{partner.id}", lang)
         with st.container(border=True):
             st.markdown(f"**{partner.name.get(lang)}**")
-            now_options = [*levels, NOT_APPLICABLE]
             st.radio(
                 t("scan.current"),
                 options=now_options,
-                index=now_options.index(current) if current in now_options else None,
-                format_func=lambda v: t("scan.not_applicable") if v == NOT_APPLICABLE else names[v],
+                index=now_options.index(current) if _is_option(current, now_options) else None,
+                format_func=now_names.get,
                 horizontal=True,
-                key=f"int_now_{partner.id}",
+                key=now_key,
                 on_change=_remember,
-                args=(state, flow, "intensity", partner.id, f"int_now_{partner.id}", 0),
+                args=(state, flow, "intensity", partner.id, now_key, now_options, 0),
             )
             if current != NOT_APPLICABLE:
                 st.radio(
                     t("scan.desired"),
                     options=levels,
-                    index=levels.index(desired) if desired in levels else None,
+                    index=levels.index(desired) if _is_option(desired, levels) else None,
                     format_func=names.get,
                     horizontal=True,
-                    key=f"int_want_{partner.id}",
+                    key=want_key,
                     on_change=_remember,
-                    args=(state, flow, "intensity", partner.id, f"int_want_{partner.id}", 1),
+                    args=(state, flow, "intensity", partner.id, want_key, levels, 1),
                 )
             _missing_marker(partner.id)
 
 
 def _network_step(flow: Flow, state: dict[str, Any]) -> None:
     """The team roster: how often you work with each colleague, and whether you ask them for support."""
+    lang = current_language()
     st.subheader(t("scan.network_title"))
     st.write(t("scan.network_intro"))
     labels = {f: t(f"scan.frequency_{f}") for f in FREQUENCIES}
     for colleague in flow.roster or ():
         key = str(colleague.user_id)
         frequency, support = state["ties"].get(key, [None, False])
+        # A checkbox's value is a bool, not a label: its key need not change with the language.
+        frequency_key, support_key = _widget_key(f"tie_freq_{key}", lang), f"tie_support_{key}"
         with st.container(border=True):
             st.markdown(f"**{colleague.name}** · {flow.discipline_name(colleague.discipline)}")
             st.radio(
                 t("scan.frequency"),
                 options=list(FREQUENCIES),
-                index=FREQUENCIES.index(frequency) if frequency in FREQUENCIES else None,
+                index=FREQUENCIES.index(frequency) if _is_option(frequency, FREQUENCIES) else None,
                 format_func=labels.get,
                 horizontal=True,
-                key=f"tie_freq_{key}",
+                key=frequency_key,
                 on_change=_remember,
-                args=(state, flow, "ties", key, f"tie_freq_{key}", 0),
+                args=(state, flow, "ties", key, frequency_key, FREQUENCIES, 0),
             )
             st.checkbox(
                 t("scan.support"),
                 value=bool(support),
-                key=f"tie_support_{key}",
+                key=support_key,
                 on_change=_remember,
-                args=(state, flow, "ties", key, f"tie_support_{key}", 1),
+                args=(state, flow, "ties", key, support_key, (False, True), 1),
             )
             _missing_marker(key)
-    lang = current_language()
+    partners = {p.id: p.name(lang) for p in flow.external_partners}
+    external_key = _widget_key("external_partners", lang)
     st.multiselect(
         t("scan.external"),
-        options=[p.id for p in flow.external_partners],
-        default=[p for p in state["external"] if p in {x.id for x in flow.external_partners}],
-        format_func=lambda pid: next(p.name(lang) for p in flow.external_partners if p.id == pid),
-        key="external_partners",
+        options=list(partners),
+        default=[p for p in state["external"] if p in partners],
+        format_func=partners.get,
+        key=external_key,
         on_change=_remember,
-        args=(state, flow, "external", "", "external_partners"),
+        args=(state, flow, "external", "", external_key, list(partners)),
     )
 
 
@@ -348,8 +375,52 @@ def _go(state: dict[str, Any], flow: Flow, delta: int) -> None:
             st.session_state[MISSING] = set(missing)
             return
     st.session_state.pop(MISSING, None)
+    st.session_state.pop(NOT_SENT, None)
+    state["_unreadable"] = False
     state["step"] = max(0, min(state["step"] + delta, len(steps(flow)) - 1))
     _save(state, flow)
+
+
+def _send(state: dict[str, Any], flow: Flow, on_submit: Callable[[], None]) -> None:
+    """Send only a whole scan of values; otherwise go to the first step with a gap and say what is missing."""
+    repaired = _repair({k: v for k, v in state.items() if not k.startswith("_")}, flow)
+    state.update({k: v for k, v in repaired.state.items() if k != "step"})
+    state["_damaged"] = [*state.get("_damaged", []), *repaired.damaged_steps]
+    if repaired.dropped:
+        log.warning("scan %s repaired before sending: %s", state.get("_scope"), "; ".join(repaired.dropped))
+    for index, step in enumerate(steps(flow)):
+        missing = missing_in_step(flow, state, step)
+        if missing:
+            state["step"] = index
+            st.session_state[MISSING] = set(missing)
+            st.session_state[NOT_SENT] = True
+            _save(state, flow)
+            return
+    on_submit()
+
+
+def _step_name(flow: Flow, step: str) -> str:
+    """'stap 3 (Netwerk)'."""
+    if step == INTENSITY_STEP:
+        name = t("scan.intensity_title")
+    elif step == NETWORK_STEP:
+        name = t("scan.network_title")
+    elif step == SUMMARY_STEP:
+        name = t("scan.summary_title")
+    else:
+        name = flow.questionnaire.construct(step).name.get(current_language())
+    return t("scan.step_name", k=steps(flow).index(step) + 1, name=name)
+
+
+def _draft_notice(flow: Flow, state: dict[str, Any]) -> None:
+    """What was lost from a stored draft, until the steps that lost it are complete again."""
+    damaged = [s for s in state.get("_damaged", []) if s in steps(flow) and missing_in_step(flow, state, s)]
+    state["_damaged"] = list(dict.fromkeys(damaged))
+    if state.get("_unreadable"):
+        st.warning(t("scan.draft_unreadable"), icon=":material/restart_alt:")
+    elif state["_damaged"]:
+        names = ", ".join(_step_name(flow, s) for s in state["_damaged"])
+        st.warning(t("scan.draft_damaged", steps=names), icon=":material/restart_alt:")
 
 
 def questionnaire_steps(flow: Flow, state: dict[str, Any], on_submit: Callable[[], None]) -> None:
@@ -361,6 +432,9 @@ def questionnaire_steps(flow: Flow, state: dict[str, Any], on_submit: Callable[[
     step_text = t("scan.step", k=state["step"] + 1, n=len(all_steps))
     st.progress(done / total if total else 0.0, text=f"{step_text} · {t('scan.progress', done=done, total=total)}")
 
+    _draft_notice(flow, state)
+    if st.session_state.get(NOT_SENT):
+        st.error(t("scan.not_sent", step=_step_name(flow, step)), icon=":material/unpublished:")
     missing = st.session_state.get(MISSING)
     if missing:
         st.error(t("scan.missing", questions=_missing_list(flow, state, step, missing)), icon=":material/error:")
@@ -378,7 +452,14 @@ def questionnaire_steps(flow: Flow, state: dict[str, Any], on_submit: Callable[[
     if state["step"] > 0:
         back.button(t("scan.back"), key="scan_back", on_click=_go, args=(state, flow, -1), width="stretch")
     if step == SUMMARY_STEP:
-        forward.button(t("scan.submit"), key="scan_submit", type="primary", on_click=on_submit, width="stretch")
+        forward.button(
+            t("scan.submit"),
+            key="scan_submit",
+            type="primary",
+            on_click=_send,
+            args=(state, flow, on_submit),
+            width="stretch",
+        )
     else:
         forward.button(
             t("scan.next"), key="scan_next", type="primary", on_click=_go, args=(state, flow, 1), width="stretch"
