@@ -6,6 +6,7 @@ password hashes, roles, sign-in attempts and the events that end sessions live i
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from scan.validation import InvalidInput, Problem, clean_name, is_email
 MIN_PASSWORD_LENGTH = 8
 CONSENT_VERSION = "2026-1"
 MAX_USERNAME_LENGTH = 64  # what a sign-in attempt records of a typed name
+PRUNE_SHARE = 0.01  # the share of sign-in attempts that also remove attempts older than the window
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 # Checked against when the username is unknown, so that a wrong name takes as long as a wrong password.
 _UNKNOWN_USER_HASH = hash_password("no account has this password")
@@ -106,6 +108,10 @@ def sign_in(
     stored = account_store.password_hash(conn, username)
     right = check_password(password or "", stored[1] if stored else _UNKNOWN_USER_HASH) and stored is not None
     account_store.record_attempt(conn, username, client, address, right, now)
+    if random.random() < PRUNE_SHARE:
+        # Attempts older than the window no longer count; now and then they go, so that the table stays small
+        # whatever names visitors type.
+        account_store.forget_attempts_before(conn, now - throttle.window_seconds)
     if not right:
         # Said at once, so that a person who mistyped knows when the next try will be looked at.
         return SignIn("wrong", wait_seconds=round(wait_before_attempt(conn, username, client, address, now, throttle)))

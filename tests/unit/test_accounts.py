@@ -107,3 +107,12 @@ def test_new_roles_and_deletion_end_sessions(db, login, org):
     assert not accounts.session_is_valid(db, user, EARLIER)
     delete_user(db, user, actor_user_id=admin_id)
     assert not accounts.session_is_valid(db, user, 4_000_000_000.0)
+
+
+def test_attempts_older_than_the_window_are_forgotten(db, login):
+    from scan.store.accounts import forget_attempts_before
+
+    attempt(db, "fout", now=T0 - 2 * 86400)
+    attempt(db, "fout", now=T0)
+    assert forget_attempts_before(db, T0 - 86400) == 1
+    assert db.execute("SELECT attempted_at FROM login_attempts").fetchall() == [(T0,)]

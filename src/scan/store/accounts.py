@@ -106,7 +106,9 @@ def failures(
 
 def forget_attempts_before(conn: duckdb.DuckDBPyConnection, before: float) -> int:
     """Old attempts no longer count; they need not be kept."""
-    return conn.execute("DELETE FROM login_attempts WHERE attempted_at < ?", [before]).fetchone()[0]
+    return write(
+        conn, lambda: conn.execute("DELETE FROM login_attempts WHERE attempted_at < ?", [before]).fetchone()[0]
+    )
 
 
 def session_facts(conn: duckdb.DuckDBPyConnection, user_id: int) -> SessionFacts:
