@@ -10,6 +10,7 @@ from scan.ui.auth import (
     mark_app_started,
     restore_session,
 )
+from scan.ui.errors import run_page
 from scan.ui.i18n import language_switch, t
 
 st.set_page_config(page_title="Kindcentrum Scan", page_icon=":material/diversity_3:", layout="wide")
@@ -81,4 +82,4 @@ if account:
     with st.sidebar:
         st.markdown(t("auth.logged_in_as", name=account.display_name))
         logout_button()
-navigation.run()
+run_page(navigation)  # an unexpected error: a calm message with an error id (scan.ui.errors)

@@ -17,6 +17,7 @@ import streamlit as st
 from scan.config import Choice
 from scan.questionnaire import Construct, Questionnaire
 from scan.store.responses import Tie
+from scan.ui.errors import guarded
 from scan.ui.i18n import current_language, t
 
 NOT_APPLICABLE = "na"
@@ -176,6 +177,7 @@ def _scale_label(questionnaire: Questionnaire, value: Any) -> str:
     return f"{value} · {questionnaire.scale.labels[value].get(current_language())}"
 
 
+@guarded
 def _remember(state: dict[str, Any], flow: Flow, bucket: str, key: str, widget_key: str, slot: int = 0) -> None:
     """A widget changed: copy its value into the scan and keep the draft."""
     value = st.session_state.get(widget_key)
@@ -340,6 +342,7 @@ def _summary_step(flow: Flow, state: dict[str, Any]) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+@guarded
 def _go(state: dict[str, Any], flow: Flow, delta: int) -> None:
     step = steps(flow)[state["step"]]
     if delta > 0:
@@ -354,6 +357,7 @@ def _go(state: dict[str, Any], flow: Flow, delta: int) -> None:
 
 def questionnaire_steps(flow: Flow, state: dict[str, Any], on_submit: Callable[[], None]) -> None:
     """Draw the current step with its progress bar, its questions and the buttons to move on."""
+    on_submit = guarded(on_submit)  # an unexpected error: a calm message, not a traceback
     all_steps = steps(flow)
     state["step"] = min(state["step"], len(all_steps) - 1)
     step = all_steps[state["step"]]
