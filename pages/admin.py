@@ -140,7 +140,7 @@ with tabs[4]:
             st.dataframe(
                 [
                     {
-                        t("admin.row"): p.row,
+                        t("admin.row"): str(p.row) if p.row else "",  # row 0: the file as a whole
                         t("admin.column"): p.column,
                         t("admin.problem"): t(f"roster.{p.problem_code}"),
                     }
