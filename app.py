@@ -4,6 +4,7 @@ import logging
 
 import streamlit as st
 
+from scan.accounts import Account
 from scan.ui.auth import (
     CookieKeyMissing,
     build_authenticator,
@@ -12,6 +13,7 @@ from scan.ui.auth import (
     logout_button,
     mark_app_started,
 )
+from scan.ui.errors import report_error, reported, run_page
 from scan.ui.i18n import language_switch, t
 from scan.ui.session import DemoRefused, db
 
@@ -67,9 +69,16 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
 with st.sidebar:
     language_switch()
 
-try:
+
+def signed_in_account() -> Account | None:
     db()
     build_authenticator()
+    check_session()
+    return current_account()
+
+
+try:
+    account = signed_in_account()
 except (CookieKeyMissing, DemoRefused) as refusal:
     reason = refusal.code if isinstance(refusal, DemoRefused) else "no_cookie_key"
     logging.getLogger("scan").error("the app refuses to start: %s", reason)
@@ -77,13 +86,15 @@ except (CookieKeyMissing, DemoRefused) as refusal:
     # the page scripts by URL to the first visitor.
     st.navigation([st.Page(lambda: refuse_to_start(reason), title="Kindcentrum Scan")]).run()
     st.stop()
-
-check_session()
-account = current_account()
+except Exception as error:
+    failure = error  # the name of an except clause is gone once the clause ends; the page runs later
+    # The database or the sign-in failed unforeseen: a calm message with an error id, no page.
+    st.navigation([st.Page(lambda: report_error(failure, "sign-in"), title="Kindcentrum Scan")]).run()
+    st.stop()
 
 navigation = st.navigation(pages_for(account.roles if account else None))
 if account:
-    with st.sidebar:
+    with st.sidebar, reported("sidebar"):
         st.markdown(t("auth.logged_in_as", name=account.display_name))
         logout_button()
-navigation.run()
+run_page(navigation)  # an unexpected error: a calm message with an error id (scan.ui.errors)

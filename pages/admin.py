@@ -16,7 +16,7 @@ from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import current_language, t
 from scan.ui.session import db, questionnaire, settings
 from scan.ui.widgets import show_problems
-from scan.validation import InvalidInput, clean_name
+from scan.validation import InvalidInput
 
 account = require_roles("admin")
 conn, lang = db(), current_language()
@@ -38,7 +38,7 @@ with tabs[0]:
         name = st.text_input(t("admin.location_name"), max_chars=80, key="new_location_name")
         if st.form_submit_button(t("admin.new_location")):
             try:
-                add_location(conn, org, clean_name(name, "location"))
+                add_location(conn, org, name)
                 st.success(t("admin.added"))
             except InvalidInput as problems:
                 show_problems(problems)
@@ -47,7 +47,7 @@ with tabs[0]:
         name = st.text_input(t("admin.team_name"), max_chars=80, key="new_team_name")
         if st.form_submit_button(t("admin.new_team")) and where is not None:
             try:
-                add_team(conn, where, clean_name(name, "team"))
+                add_team(conn, where, name)
                 st.success(t("admin.added"))
             except InvalidInput as problems:
                 show_problems(problems)
@@ -124,7 +124,7 @@ with tabs[3]:
         name = st.text_input(t("admin.round_name"), max_chars=60, key="round_name")
         if st.form_submit_button(t("admin.open_round"), type="primary"):
             try:
-                open_round(conn, org, clean_name(name, "round"))
+                open_round(conn, org, name)
                 st.success(t("admin.opened"))
             except InvalidInput as problems:
                 show_problems(problems)
@@ -148,7 +148,7 @@ with tabs[4]:
             st.dataframe(
                 [
                     {
-                        t("admin.row"): p.row,
+                        t("admin.row"): str(p.row) if p.row else "",  # row 0: the file as a whole
                         t("admin.column"): p.column,
                         t("admin.problem"): t(f"roster.{p.problem_code}"),
                     }

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +25,8 @@ from typing import Any, TypeVar
 import duckdb
 import openpyxl
 import pandas as pd
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from scan.config import Choice
 from scan.store.db import transaction
@@ -45,11 +49,25 @@ DEFAULT_ROLES = ("professional",)
 # Control characters other than tab and line breaks do not occur in a real CSV: such a file is binary.
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FILE = 0  # the row number of a problem of the file as a whole
+# A cell of a column that is read (name, e-mail, profession, team, role) holds at most this many characters;
+# any other cell at most what the csv module reads by default (csv.field_size_limit(), 131072).
+MAX_CELL_LENGTH = 200
+MAX_OTHER_CELL_LENGTH = 131072
+_SHOWN_HEADER_LENGTH = 40  # a longer header is shortened where a problem names its column
 T = TypeVar("T")
 
 
 class RosterFileError(CodedError):
-    """The file cannot be read as a roster at all; ``code`` names the reason for the UI (roster.<code>)."""
+    """The file cannot be read as a roster; ``code`` names the reason for the UI (roster.<code>).
+
+    ``row`` and ``column`` name the place when it is known (the spreadsheet row, the header or column
+    letter); row 0 is the file as a whole.
+    """
+
+    def __init__(self, code: str, message: str, *, row: int = 0, column: str = ""):
+        super().__init__(code, message)
+        self.row = row
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -99,6 +117,10 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+# csv.field_size_limit is one setting for the whole process: it is raised only under this lock, and put back.
+_FIELD_LIMIT_LOCK = threading.Lock()
+
+
 def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
@@ -113,21 +135,115 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     header = text.splitlines()[0] if text else ""
     # Dutch Excel separates with ";", most other programs with ",": the header row tells which.
     delimiter = ";" if header.count(";") >= header.count(",") else ","
-    try:
+
+    def parse() -> list[list[str]]:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+    try:
+        return parse()
     except csv.Error as exc:
-        raise RosterFileError("unreadable", f"the CSV file cannot be read: {exc}") from None
+        if "field limit" not in str(exc):
+            raise RosterFileError("unreadable", f"the CSV file cannot be read: {exc}") from None
+    # A cell over the csv module's limit: read the file once more without that limit, so that the check of
+    # every cell (in _check) can name the row and the column of the cell that is too long.
+    with _FIELD_LIMIT_LOCK:
+        limit = csv.field_size_limit()
+        csv.field_size_limit(max(limit, len(text) + 1))
+        try:
+            return parse()
+        except csv.Error as exc:
+            raise RosterFileError("unreadable", f"the CSV file cannot be read: {exc}") from None
+        finally:
+            csv.field_size_limit(limit)
+
+
+class _DamagedCell(Exception):
+    def __init__(self, row: int, column: int):
+        super().__init__(f"row {row}, column {column}")
+        self.row = row
+        self.column = column
+
+
+class _CellLocatingParser(WorkSheetParser):
+    """openpyxl's sheet parser, telling which cell it could not read (openpyxl itself does not say)."""
+
+    def parse_cell(self, element: Any) -> dict:
+        try:
+            return super().parse_cell(element)
+        except Exception as exc:
+            coordinate = element.get("r")
+            found = re.fullmatch(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})", coordinate or "")
+            if found:
+                raise _DamagedCell(int(found[2]), column_index_from_string(found[1])) from exc
+            # Without a coordinate openpyxl has counted the cell already; with a broken one it has not.
+            raise _DamagedCell(self.row_counter, self.col_counter + (1 if coordinate else 0)) from exc
+
+
+def _damaged_cell(book: Any, sheet: Any) -> tuple[int, int] | None:
+    """The first cell of the sheet that cannot be read, if the damage is in one cell; else None.
+
+    Uses openpyxl's sheet parser as its read-only worksheets do (openpyxl 3.1; pinned in requirements.txt).
+    """
+    try:
+        with sheet._get_source() as source:
+            parser = _CellLocatingParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for _ in parser.parse():
+                pass
+    except _DamagedCell as damaged:
+        return damaged.row, damaged.column
+    except Exception:
+        return None
+    return None
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises a different exception for each way a file can be broken
-        raise RosterFileError("unreadable", f"the Excel file cannot be read: {exc}") from None
+        raise RosterFileError("excel_unreadable", f"the Excel file cannot be read: {exc!r}") from None
+    rows: list[list[str]] = []
     try:
-        return [[_cell_text(value) for value in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        sheet = book.worksheets[0]
+        # Read-only mode reads the sheet while iterating: damage inside it shows up here, not when opening.
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(value) for value in values])
+        return rows
+    except Exception as exc:
+        raise _damage(book, rows, exc) from None
     finally:
         book.close()
+
+
+def _damage(book: Any, rows: list[list[str]], exc: Exception) -> RosterFileError:
+    """Where an Excel file broke while its first sheet was read, as precisely as can be told."""
+    if not book.worksheets:
+        return RosterFileError("excel_unreadable", "the Excel file has no worksheet")
+    cell = _damaged_cell(book, book.worksheets[0])
+    if cell is not None:
+        row, position = cell
+        header = rows[0] if rows and row > 1 else []
+        label = header[position - 1].strip() if position <= len(header) else ""
+        column = _shown(label) if label else get_column_letter(max(position, 1))
+        message = f"row {row}, column {column}: the cell cannot be read: {exc!r}"
+        return RosterFileError("excel_damaged_cell", message, row=row, column=column)
+    if isinstance(exc, zipfile.BadZipFile):  # a checksum: something in the sheet is damaged, nobody knows where
+        return RosterFileError("excel_unreadable", f"the Excel file is damaged: {exc!r}")
+    # The sheet breaks off (a cut-off file) or is garbled from here on: the rows before it were read.
+    row = len(rows) + 1
+    return RosterFileError("excel_damaged_from_row", f"from row {row} on the sheet cannot be read: {exc!r}", row=row)
+
+
+def _shown(header: str) -> str:
+    """A header as a problem names its column: as written, shortened when it is very long."""
+    header = str(header).strip()
+    return header if len(header) <= _SHOWN_HEADER_LENGTH else header[: _SHOWN_HEADER_LENGTH - 1] + "…"
 
 
 def read_roster(data: bytes, filename: str) -> pd.DataFrame:
@@ -160,7 +276,7 @@ def _column_positions(frame: pd.DataFrame) -> tuple[dict[str, tuple[int, str]], 
         if column is None:
             continue  # other columns (notes, a phone number) are left alone
         if column in positions:
-            problems.append(RosterProblem(1, header, "duplicate_column", f"column {header!r} occurs twice"))
+            problems.append(RosterProblem(1, _shown(header), "duplicate_column", f"column {header!r} occurs twice"))
         else:
             positions[column] = (position, header)
     for column in REQUIRED_COLUMNS:
@@ -168,6 +284,23 @@ def _column_positions(frame: pd.DataFrame) -> tuple[dict[str, tuple[int, str]], 
             label = " / ".join(COLUMNS[column][:2])
             problems.append(RosterProblem(1, label, "missing_column", f"the column {label!r} is missing"))
     return positions, problems
+
+
+def _too_long_cells(frame: pd.DataFrame, positions: dict[str, tuple[int, str]]) -> list[RosterProblem]:
+    """Every cell over its length limit, by row and column: a column that is read holds short values only."""
+    read = {position for position, _ in positions.values()}
+    found = []
+    for position, header in enumerate(frame.columns):
+        limit = MAX_CELL_LENGTH if position in read else MAX_OTHER_CELL_LENGTH
+        if len(str(header)) > MAX_OTHER_CELL_LENGTH:
+            found.append((1, position, header, len(str(header)), MAX_OTHER_CELL_LENGTH))
+        lengths = frame.iloc[:, position].str.strip().str.len()
+        for row, length in lengths[lengths > limit].items():
+            found.append((int(row), position, header, int(length), limit))
+    return [
+        RosterProblem(row, _shown(header), "cell_too_long", f"row {row}: {length} characters, more than {limit}")
+        for row, _, header, length, limit in sorted(found, key=lambda f: f[:2])
+    ]
 
 
 def _rows(frame: pd.DataFrame, positions: dict[str, tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -237,7 +370,10 @@ def _check(
             [organisation_id],
         ).fetchall()
     }
-    headers = {column: header for column, (_, header) in positions.items()}
+    headers = {column: _shown(header) for column, (_, header) in positions.items()}
+    problems = _too_long_cells(frame, positions)
+    # A row with a cell that is too long is not checked further: its value is not what the person meant.
+    too_long = {p.row for p in problems}
     first_row: dict[object, int] = {}  # an e-mail address or a (team, name) → the row that has it first
     people = []
 
@@ -263,6 +399,8 @@ def _check(
             first_row[key] = row
 
     for row, cells in _rows(frame, positions):
+        if row in too_long:
+            continue
         try:
             name = clean_name(cells["name"], "name")
         except InvalidInput as invalid:
@@ -320,7 +458,7 @@ def import_roster(
     try:
         frame = read_roster(data, filename)
     except RosterFileError as error:
-        return RosterReport(0, (RosterProblem(_FILE, "", error.code, str(error)),), 0)
+        return RosterReport(0, (RosterProblem(error.row, error.column, error.code, str(error)),), 0)
     people, problems = _check(conn, organisation_id, frame, disciplines)
     if problems:
         return RosterReport(len(frame), tuple(problems), 0)

@@ -15,16 +15,29 @@ from typing import Any
 from scan.questionnaire import Questionnaire
 
 MAX_TEXT_LENGTH = 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Names are shown in many places (menus, reports, sociograms): no markup, so nothing can render as code.
-_MARKUP = re.compile(r"[<>*_`#\[\]{}|\\]")
+# Control characters: C0 but tab and line breaks, DEL, C1. A browser's text field does not produce them; a
+# paste from another program can, and they break exports and displays.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that change the direction text is shown in (embeddings, overrides, isolates): with U+202E a
+# text reads differently from what it holds ("Trojan Source").
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Names are shown in many places (menus, reports, sociograms, Streamlit markdown): no markup, so nothing can
+# render as code, a link, LaTeX ($) or strike-through (~).
+_MARKUP = re.compile(r"[<>*_`#\[\]{}|\\$~]")
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV/Excel injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_EMAIL_LENGTH = 120
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def is_email(value: str) -> bool:
     """Plausible, not verified: an address is only checked by the mail that reaches it."""
-    return bool(_EMAIL.match(value)) and len(value) <= MAX_EMAIL_LENGTH
+    return bool(_EMAIL.match(value)) and len(value) <= MAX_EMAIL_LENGTH and not _invisible(value)
+
+
+def _invisible(text: str) -> bool:
+    """A control, format (zero-width, bidi, BOM, soft hyphen) or line/paragraph separator character."""
+    return any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in text)
 
 
 @dataclass(frozen=True)
@@ -101,21 +114,38 @@ def validate_choices(chosen: Iterable[str], allowed: set[str], field: str) -> No
 
 
 def clean_text(value: str, field: str, max_length: int = MAX_TEXT_LENGTH) -> str:
-    """Free text as typed, normalised and stripped of control characters; too long is refused.
+    """Free text as typed (NFC-normalised, without leading and trailing white space); line breaks and tabs
+    are kept. Control characters and characters that turn the reading direction are refused, as is a text
+    that is too long: nothing is removed silently, so what is stored is what the person typed.
 
     Markup is kept as typed and shown as plain text (escaped) wherever it is displayed.
     """
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
+    text = unicodedata.normalize("NFC", value or "").strip()
+    problems = []
+    if _CONTROL.search(text):
+        problems.append(Problem("control_character", field, f"{field}: control characters are not allowed"))
+    if _BIDI_CONTROL.search(text):
+        problems.append(Problem("bidi_control", field, f"{field}: text-direction characters are not allowed"))
     if len(text) > max_length:
-        raise InvalidInput([Problem("text_too_long", field, f"{field}: longer than {max_length} characters")])
+        problems.append(Problem("text_too_long", field, f"{field}: longer than {max_length} characters"))
+    if problems:
+        raise InvalidInput(problems)
     return text
 
 
 def clean_name(value: str, field: str, max_length: int = 80) -> str:
-    """A person's or a group's name: plain text only; HTML or markdown characters are refused, not stripped."""
+    """A person's or a group's name: plain text on one line. Markup, invisible characters (control,
+    zero-width, bidi) and a leading formula character are refused, not stripped."""
     text = clean_text(value, field, max_length)
+    problems = []
+    if _invisible(text):
+        problems.append(Problem("invisible_character", field, f"{field}: invisible characters are not allowed"))
     if _MARKUP.search(text):
-        raise InvalidInput([Problem("markup", field, f"{field}: HTML or markdown characters are not allowed")])
+        problems.append(Problem("markup", field, f"{field}: HTML or markdown characters are not allowed"))
+    if text.startswith(_FORMULA_PREFIXES):
+        problems.append(Problem("formula_prefix", field, f"{field}: may not start with {' '.join(_FORMULA_PREFIXES)}"))
     if not text:
-        raise InvalidInput([Problem("required", field, f"{field}: a name is needed")])
+        problems.append(Problem("required", field, f"{field}: a name is needed"))
+    if problems:
+        raise InvalidInput(problems)
     return text

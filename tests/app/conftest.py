@@ -19,6 +19,8 @@ def demo_db(demo_template: Path, tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("SCAN_DB", str(path))
     monkeypatch.setenv("SCAN_DEMO", "1")
     monkeypatch.setenv("SCAN_LOGIN_SLEEP", "0")
+    # An unexpected error also shows its details (st.exception), so that `not at.exception` catches it.
+    monkeypatch.setenv("SCAN_DEV", "1")
     return path
 
 

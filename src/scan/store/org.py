@@ -13,6 +13,7 @@ import duckdb
 from scan.questionnaire import Questionnaire
 from scan.store.db import transaction, write
 from scan.store.schema import ROLES
+from scan.validation import clean_name
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 
@@ -21,17 +22,24 @@ def _insert_returning_id(conn: duckdb.DuckDBPyConnection, sql: str, params: list
     return conn.execute(sql + " RETURNING id", params).fetchone()[0]
 
 
+# Names of organisations, locations, teams and rounds are checked here, where they are written: plain text
+# (scan.validation.clean_name), stored as cleaned; InvalidInput otherwise.
+
+
 def add_organisation(conn: duckdb.DuckDBPyConnection, name: str) -> int:
+    name = clean_name(name, "organisation")
     return _insert_returning_id(conn, "INSERT INTO organisations (name) VALUES (?)", [name])
 
 
 def add_location(conn: duckdb.DuckDBPyConnection, organisation_id: int, name: str) -> int:
+    name = clean_name(name, "location")
     return _insert_returning_id(
         conn, "INSERT INTO locations (organisation_id, name) VALUES (?, ?)", [organisation_id, name]
     )
 
 
 def add_team(conn: duckdb.DuckDBPyConnection, location_id: int, name: str) -> int:
+    name = clean_name(name, "team")
     return _insert_returning_id(conn, "INSERT INTO teams (location_id, name) VALUES (?, ?)", [location_id, name])
 
 
@@ -90,6 +98,7 @@ def set_login(
 
 def open_round(conn: duckdb.DuckDBPyConnection, organisation_id: int, name: str) -> int:
     """Open the next measurement round; the organisation's previous open round is closed first."""
+    name = clean_name(name, "round", max_length=60)
     with transaction(conn):
         conn.execute(
             "UPDATE rounds SET status = 'closed', closed_at = current_timestamp"

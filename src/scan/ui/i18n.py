@@ -8,6 +8,7 @@ import streamlit as st
 
 from scan.locales import text
 from scan.questionnaire import LANGUAGES
+from scan.ui.errors import guarded
 
 LANGUAGE_KEY = "ui_language"  # not a key streamlit-authenticator uses
 # The switch writes into a plain session key: Streamlit drops the state of widgets that a run does not draw.
@@ -23,6 +24,7 @@ def t(key: str, **values: Any) -> str:
     return text(current_language(), key, **values)
 
 
+@guarded
 def _switched() -> None:
     chosen = st.session_state.get(_SWITCH_KEY)
     if chosen:  # clicking the selected option again deselects it; the language stays

@@ -35,6 +35,7 @@ from scan.drafts import (
     scan_steps,
 )
 from scan.questionnaire import Construct, Questionnaire
+from scan.ui.errors import guarded
 from scan.ui.i18n import current_language, t
 
 log = logging.getLogger(__name__)
@@ -191,6 +192,7 @@ def _is_option(value: Any, options: Sequence[Any]) -> bool:
     return any(value == option and type(value) is type(option) for option in options)
 
 
+@guarded
 def _remember(
     state: dict[str, Any], flow: Flow, bucket: str, key: str, widget_key: str, options: Sequence[Any], slot: int = 0
 ) -> None:
@@ -367,6 +369,7 @@ def _summary_step(flow: Flow, state: dict[str, Any]) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+@guarded
 def _go(state: dict[str, Any], flow: Flow, delta: int) -> None:
     step = steps(flow)[state["step"]]
     if delta > 0:
@@ -381,6 +384,7 @@ def _go(state: dict[str, Any], flow: Flow, delta: int) -> None:
     _save(state, flow)
 
 
+@guarded
 def _send(state: dict[str, Any], flow: Flow, on_submit: Callable[[], None]) -> None:
     """Send only a whole scan of values; otherwise go to the first step with a gap and say what is missing."""
     repaired = _repair({k: v for k, v in state.items() if not k.startswith("_")}, flow)
