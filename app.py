@@ -87,7 +87,7 @@ except (CookieKeyMissing, DemoRefused) as refusal:
     st.navigation([st.Page(lambda: refuse_to_start(reason), title="Kindcentrum Scan")]).run()
     st.stop()
 except Exception as error:
-    failure = error  # the name of an except clause is gone once the clause ends; the page runs later
+    failure = error  # a name of its own for the page function below
     # The database or the sign-in failed unforeseen: a calm message with an error id, no page.
     st.navigation([st.Page(lambda: report_error(failure, "sign-in"), title="Kindcentrum Scan")]).run()
     st.stop()

@@ -171,3 +171,18 @@ def test_a_real_callback_that_breaks_shows_the_calm_message(new_app, demo_db, mo
     assert any(r.key.startswith("q_") for r in at.radio)  # the page itself is still there
     logged = logged_traceback(caplog, error_id_in(message))
     assert "Traceback" in logged and "_remember" in logged and "drafts" in logged
+
+
+def test_a_database_that_cannot_be_opened_gives_the_calm_message_before_any_page(tmp_path, monkeypatch, caplog):
+    """The sign-in in app.py itself: the database path is a folder, so DuckDB cannot open it."""
+    monkeypatch.delenv("SCAN_DEV", raising=False)
+    monkeypatch.setenv("SCAN_DEMO", "1")
+    folder = tmp_path / "not-a-file.duckdb"
+    folder.mkdir()
+    monkeypatch.setenv("SCAN_DB", str(folder))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    [message] = calm_messages(at)
+    assert str(folder) not in message
+    assert "Traceback" in logged_traceback(caplog, error_id_in(message))
+    assert not at.text_input  # no login form
