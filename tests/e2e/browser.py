@@ -6,15 +6,46 @@ import time
 
 from playwright.sync_api import Page
 
-_STATE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')"
+# One look at the page: the script state, and the text of everything that shows a failure to the user: an
+# exception element, or the calm error box with an error id that replaces the traceback outside development.
+LOOK = """() => {
+    const problems = [];
+    for (const el of document.querySelectorAll('[data-testid=stException]')) {
+        problems.push('exception element: ' + el.innerText.trim());
+    }
+    for (const el of document.querySelectorAll('[data-testid=stAlertContentError]')) {
+        const text = el.innerText.trim();
+        if (/Foutcode|Error id/i.test(text)) problems.push('error box: ' + text);
+    }
+    const app = document.querySelector('[data-testid=stApp]');
+    return {state: app ? app.getAttribute('data-test-script-state') : null, problems: problems};
+}"""
+
+
+class PageShowsError(AssertionError):
+    """The page shows an exception or an error box: every browser test fails on it."""
+
+
+def fail_on_problems(look: dict, url: str) -> str | None:
+    """The script state from a LOOK; raises PageShowsError, with what the page shows, if anything failed."""
+    if look["problems"]:
+        raise PageShowsError(f"the page {url} shows an error:\n" + "\n---\n".join(look["problems"]))
+    return look["state"]
+
+
+def check_page(page: Page) -> str | None:
+    """Fails when the page shows an exception element or an error box; returns the script state."""
+    return fail_on_problems(page.evaluate(LOOK), page.url)
 
 
 def settle(page: Page, quiet: float = 0.4, timeout: float = 30) -> None:
-    """Until the script has been 'notRunning' for a moment: clicks during a rerun are lost."""
+    """Until the script has been 'notRunning' for a moment: clicks during a rerun are lost.
+
+    Fails as soon as the page shows an exception element or an error box (see ``check_page``)."""
     deadline = time.monotonic() + timeout
     calm_since = None
     while time.monotonic() < deadline:
-        if page.evaluate(_STATE) == "notRunning":
+        if check_page(page) == "notRunning":
             calm_since = calm_since or time.monotonic()
             if time.monotonic() - calm_since >= quiet:
                 return
