@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scan.config import REPO_ROOT
-from tests.e2e.browser import check_page, settle
+from tests.e2e.browser import WATCH, check_page, settle
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -113,6 +113,7 @@ def browser():
 @pytest.fixture
 def page(browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="nl-NL")
+    context.add_init_script(WATCH)  # remembers every exception or error box that appears
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
