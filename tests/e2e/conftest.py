@@ -3,6 +3,7 @@ through Playwright (no browser download). Each server is stopped by its own pid.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from scan.config import REPO_ROOT
+from tests.e2e.browser import WATCH, check_page, settle
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -43,7 +45,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, script: Path = REPO_ROOT / "app.py"):
         self.db = db
         self.port = _free_port()
 
@@ -51,7 +53,7 @@ class Server:
         env = {**os.environ, "SCAN_DB": str(db), "SCAN_DEMO": "1", "PYTHONUNBUFFERED": "1"}
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
              "--browser.gatherUsageStats", "false"],
             cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -111,10 +113,31 @@ def browser():
 @pytest.fixture
 def page(browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="nl-NL")
+    context.add_init_script(WATCH)  # remembers every exception or error box that appears
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_error_on_screen(request):
+    """After every browser test: no page it leaves open shows an exception element or an error box.
+
+    ``settle`` checks after every action; this catches what appeared after a test's last one. The page is
+    requested here, before the test, so that this check runs before the page is closed."""
+    page = request.getfixturevalue("page") if "page" in request.fixturenames else None
+    yield
+    pages = [page] if page is not None else []
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        pages += [p for context in browser.contexts for p in context.pages if p not in pages]
+    for open_page in pages:
+        if open_page.is_closed():
+            continue
+        with contextlib.suppress(TimeoutError):
+            settle(open_page, quiet=0.3, timeout=10)  # fails itself when an error shows
+        check_page(open_page)
 
 
 @pytest.fixture(scope="session")
