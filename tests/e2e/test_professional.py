@@ -22,6 +22,8 @@ def body(page) -> str:
 
 def test_first_request_to_a_deep_page_gets_the_login(fresh_server, page):
     open_url(page, fresh_server.url + "/report")  # the very first page request this server sees
+    # Streamlit first says the page is not in the visitor's menu, then runs the main page: the login.
+    page.get_by_role("textbox", name="Gebruikersnaam", exact=True).wait_for()
     text = body(page)
     assert "Gebruikersnaam" in text and "Wachtwoord" in text
     assert "Mijn rapport" not in text and "Jouw profiel" not in text
