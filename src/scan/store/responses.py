@@ -47,50 +47,78 @@ class SubmitResult:
     created: bool
 
 
-def _validate_ties(conn: duckdb.DuckDBPyConnection, submission: Submission) -> None:
-    roster = {
-        row[0]
-        for row in conn.execute("SELECT user_id FROM memberships WHERE team_id = ?", [submission.team_id]).fetchall()
-    }
+def _tie_problems(submission: Submission, roster: set[int] | None) -> list[Problem]:
+    """What is wrong with the ties; with ``roster`` None only what can be seen without the database."""
     problems = []
     for tie in submission.ties:
-        if tie.target_user_id == submission.user_id or tie.target_user_id not in roster:
+        if tie.target_user_id == submission.user_id or (roster is not None and tie.target_user_id not in roster):
             problems.append(Problem("unknown_colleague", str(tie.target_user_id), "tie to someone outside the team"))
         if isinstance(tie.frequency, bool) or tie.frequency not in range(0, 5):
             problems.append(Problem("out_of_range", str(tie.target_user_id), f"frequency {tie.frequency!r} is not 0-4"))
     if len({t.target_user_id for t in submission.ties}) != len(submission.ties):
         problems.append(Problem("duplicate_colleague", None, "a colleague is named twice"))
-    if problems:
-        raise InvalidInput(problems)
+    return problems
 
 
-def _refusal(conn: duckdb.DuckDBPyConnection, submission: Submission) -> SubmissionRefused:
+def _refusal(conn: duckdb.DuckDBPyConnection, submission: Submission) -> SubmissionRefused | InvalidInput:
+    """Why a submission was not stored: the round, the membership, or (only then) a tie."""
     status = conn.execute("SELECT status FROM rounds WHERE id = ?", [submission.round_id]).fetchone()
     if status is None or status[0] != "open":
         return SubmissionRefused("round_closed", "this measurement round is not open")
+    roster = {
+        row[0]
+        for row in conn.execute("SELECT user_id FROM memberships WHERE team_id = ?", [submission.team_id]).fetchall()
+    }
+    if submission.user_id in roster:
+        problems = _tie_problems(submission, roster)
+        if problems:
+            return InvalidInput(problems)
     return SubmissionRefused("not_a_member", "the user is not a member of this team")
 
 
-def _insert_scores(
-    conn: duckdb.DuckDBPyConnection, response_id: int, submission: Submission, scores: Mapping[str, float]
-) -> None:
-    """The response's scores, and one aggregate row per dimension: appended, summed when read."""
-    params = {"response": response_id, "names": list(scores), "scores": list(scores.values())}
-    unnested = (
-        "(SELECT unnest($names::VARCHAR[]) AS name, unnest($scores::DOUBLE[]) AS score) x"
-        " JOIN dimensions d USING (name)"
-    )
-    conn.execute(
-        "INSERT INTO scores SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[])",
-        [response_id, params["names"], params["scores"]],
-    )
-    conn.execute(
+# One statement stores a whole submission (DuckDB charges about a millisecond per statement, and more for
+# each statement's joins). The checks ride along with the response row: an open round, a member of the
+# team, every named colleague a member too; when they fail nothing at all is written, and _refusal says
+# why. The unique keys on responses refuse a second submission (ConstraintException).
+# Data-modifying CTEs (INSERT ... RETURNING inside WITH, every one of them executed once) are
+# PostgreSQL and DuckDB (≥ 1.4) SQL, not SQLite: a port to SQLite would send the same statements one by one.
+_RESPONSE = """
+    response AS (
+        INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version)
+        SELECT nextval('responses_id'), $key, $user, $team, $round, $version FROM rounds r
+        WHERE r.id = $round AND r.status = 'open'
+          AND EXISTS (SELECT 1 FROM memberships WHERE user_id = $user AND team_id = $team)
+          AND len($tie_targets::BIGINT[]) = (SELECT count(*) FROM memberships
+                                             WHERE team_id = $team AND list_contains($tie_targets::BIGINT[], user_id))
+        RETURNING id
+    )"""
+_PARTS = {
+    "answers": "INSERT INTO answers SELECT id, unnest($items::VARCHAR[]), unnest($values::TINYINT[]) FROM response",
+    "scores": "INSERT INTO scores SELECT id, unnest($dimensions::VARCHAR[]), unnest($scores::DOUBLE[]) FROM response",
+    # One aggregate row per dimension: appended, summed when read (an upsert on a keyed table cost 8 ms).
+    "aggregates": (
         "INSERT INTO team_aggregates SELECT t.id, $round, d.id, l.organisation_id, t.location_id, 1,"
-        f" x.score, x.score * x.score, x.score, x.score FROM {unnested}"
-        " CROSS JOIN teams t JOIN locations l ON l.id = t.location_id WHERE t.id = $team",
-        {"names": params["names"], "scores": params["scores"], "team": submission.team_id,
-         "round": submission.round_id},
-    )  # fmt: skip
+        " x.score, x.score * x.score, x.score, x.score"
+        " FROM response CROSS JOIN teams t JOIN locations l ON l.id = t.location_id"
+        " CROSS JOIN (SELECT unnest($dimensions::VARCHAR[]) AS name, unnest($scores::DOUBLE[]) AS score) x"
+        " JOIN dimensions d ON d.name = x.name WHERE t.id = $team"
+    ),
+    "intensity": (
+        "INSERT INTO intensity_answers SELECT id, unnest($partners::VARCHAR[]), unnest($current::TINYINT[]),"
+        " unnest($desired::TINYINT[]) FROM response"
+    ),
+    "ties": (
+        "INSERT INTO network_ties SELECT id, unnest($tie_targets::BIGINT[]), unnest($tie_frequencies::TINYINT[]),"
+        " unnest($tie_support::BOOLEAN[]) FROM response"
+    ),
+    "external": "INSERT INTO external_contacts SELECT id, unnest($external::VARCHAR[]) FROM response",
+    "draft": "DELETE FROM drafts WHERE user_id = $user AND round_id = $round AND EXISTS (SELECT 1 FROM response)",
+}
+
+
+def _submit_statement(parts: tuple[str, ...]) -> str:
+    ctes = [_RESPONSE] + [f"    {name}_written AS ({_PARTS[name]})" for name in parts]
+    return "WITH" + ",\n".join(ctes) + "\nSELECT id FROM response"
 
 
 def submit(
@@ -105,65 +133,30 @@ def submit(
     validate_choices(submission.external_partners, {p.id for p in settings().external_partners}, "partner_type")
     scores = score_answers(model, answers)
     given = {item_id: value for item_id, value in answers.items() if value is not None}
+    params = {
+        "key": submission.submission_key, "user": submission.user_id, "team": submission.team_id,
+        "round": submission.round_id, "version": questionnaire.version,
+        "tie_targets": [t.target_user_id for t in submission.ties],
+        "items": list(given), "values": list(given.values()),
+        "dimensions": list(scores), "scores": list(scores.values()),
+        "partners": list(intensity), "current": [p[0] for p in intensity.values()],
+        "desired": [p[1] for p in intensity.values()],
+        "tie_frequencies": [t.frequency for t in submission.ties], "tie_support": [t.support for t in submission.ties],
+        "external": sorted(set(submission.external_partners)),
+    }  # fmt: skip
+    parts = ("answers",) + ("scores", "aggregates") * bool(scores) + ("intensity",) * bool(intensity)
+    parts += ("ties",) * bool(submission.ties) + ("external",) * bool(submission.external_partners) + ("draft",)
+    statement = _submit_statement(parts)
+    used = {name: value for name, value in params.items() if f"${name}" in statement}
 
     try:
         with transaction(conn):
-            # The checks ride along with the insert: an open round, a member of the team; the unique keys
-            # refuse a second submission. Every statement costs DuckDB about a millisecond.
-            inserted = conn.execute(
-                """
-                INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version)
-                SELECT nextval('responses_id'), $key, $user, $team, $round, $version FROM rounds r
-                WHERE r.id = $round AND r.status = 'open'
-                  AND EXISTS (SELECT 1 FROM memberships WHERE user_id = $user AND team_id = $team)
-                RETURNING id
-                """,
-                {"key": submission.submission_key, "user": submission.user_id, "team": submission.team_id,
-                 "round": submission.round_id, "version": questionnaire.version},
-            ).fetchone()  # fmt: skip
+            # A tie the database need not be asked about (to oneself, twice, a frequency out of range) is
+            # refused before anything is written, after the round and the membership, as always.
+            inserted = None if _tie_problems(submission, None) else conn.execute(statement, used).fetchone()
             if inserted is None:
                 raise _refusal(conn, submission)
             response_id = inserted[0]
-            if submission.ties:
-                _validate_ties(conn, submission)
-            # Lists unnested in one statement: one round trip per table instead of one per row.
-            conn.execute(
-                "INSERT INTO answers SELECT ?, unnest(?::VARCHAR[]), unnest(?::TINYINT[])",
-                [response_id, list(given), list(given.values())],
-            )
-            if scores:
-                _insert_scores(conn, response_id, submission, scores)
-            if intensity:
-                conn.execute(
-                    "INSERT INTO intensity_answers SELECT ?, unnest(?::VARCHAR[]), unnest(?::TINYINT[]),"
-                    " unnest(?::TINYINT[])",
-                    [
-                        response_id,
-                        list(intensity),
-                        [p[0] for p in intensity.values()],
-                        [p[1] for p in intensity.values()],
-                    ],
-                )
-            if submission.ties:
-                conn.execute(
-                    "INSERT INTO network_ties"
-                    " SELECT ?, unnest(?::BIGINT[]), unnest(?::TINYINT[]), unnest(?::BOOLEAN[])",
-                    [
-                        response_id,
-                        [t.target_user_id for t in submission.ties],
-                        [t.frequency for t in submission.ties],
-                        [t.support for t in submission.ties],
-                    ],
-                )
-            if submission.external_partners:
-                conn.execute(
-                    "INSERT INTO external_contacts SELECT ?, unnest(?::VARCHAR[])",
-                    [response_id, sorted(set(submission.external_partners))],
-                )
-            conn.execute(
-                "DELETE FROM drafts WHERE user_id = ? AND round_id = ?",
-                [submission.user_id, submission.round_id],
-            )
 
     except duckdb.ConstraintException:
         # The same key again (a double click), or a second scan by the same person in this round.
