@@ -46,6 +46,7 @@ from scan.store import connect
 from scan.store.bulk import insert_users
 from scan.store.responses import Submission, Tie, load_draft, save_draft, submit
 from scan.store.schema import MIGRATIONS
+from scan.store.serving import query_threads, tune_for_serving
 
 RADARS = 300
 TEAM_VIEWS = 50
@@ -387,12 +388,13 @@ def run_bench(
     source = dataset(respondents, seed, cache_dir, progress)
     rng = np.random.default_rng(seed + 1)
     submissions = submissions or SUBMISSIONS
-    figures: dict[str, object] = {"respondents": respondents}
+    figures: dict[str, object] = {"respondents": respondents, "duckdb_threads": query_threads()}
 
     with tempfile.TemporaryDirectory(prefix="scan-bench-") as tmp:
         work = Path(tmp) / "bench.duckdb"
         shutil.copyfile(source, work)  # submissions must not change the cached set
         conn = connect(work)
+        tune_for_serving(conn)  # as the app runs its queries
         cur = conn.cursor()
         figures["responses"] = int(cur.execute("SELECT count(*) FROM responses").fetchone()[0])
 

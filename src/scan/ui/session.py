@@ -11,6 +11,7 @@ from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
 from scan.store import connect
 from scan.store.org import register_questionnaire
+from scan.store.serving import tune_for_serving
 
 DEMO_SIZE = 300
 
@@ -18,6 +19,7 @@ DEMO_SIZE = 300
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     conn = connect(path)
+    tune_for_serving(conn)
     register_questionnaire(conn, default_questionnaire())
     if config.demo_mode() and not conn.execute("SELECT count(*) FROM organisations").fetchone()[0]:
         from scan.demo import build_demo
