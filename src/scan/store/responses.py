@@ -241,13 +241,16 @@ WITH
         SELECT unnest($score_k::INTEGER[]) AS k, unnest($dimensions::VARCHAR[]) AS dimension,
                unnest($scores::DOUBLE[]) AS score
     ),
+    -- The rosters of the batch's teams first: checked against all memberships, DuckDB would build a hash
+    -- table of every membership (at 1,000,000 respondents 110 of the batch's 140 ms).
+    team_members AS (SELECT user_id, team_id FROM memberships WHERE team_id IN (SELECT team_id FROM batch)),
     allowed AS (
         SELECT b.* FROM batch b
         WHERE EXISTS (SELECT 1 FROM rounds r WHERE r.id = b.round_id AND r.status = 'open')
-          AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = b.user_id AND m.team_id = b.team_id)
+          AND EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = b.user_id AND m.team_id = b.team_id)
           AND NOT EXISTS (
               SELECT 1 FROM named t WHERE t.k = b.k
-                AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = t.target AND m.team_id = b.team_id)
+                AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = t.target AND m.team_id = b.team_id)
           )
     ),
     response AS (
