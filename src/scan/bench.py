@@ -51,7 +51,7 @@ from scan.store.serving import query_threads, tune_for_serving
 RADARS = 300
 TEAM_VIEWS = 50
 DIRECTOR_RUNS = 7
-PAGE_RUNS = 20  # runs of each page per viewer; the p95 of 20 is the second slowest
+PAGE_RUNS = 40  # runs of each page per viewer; the p95 of 40 is about the third slowest
 # Submissions per thread count: enough for a p95 and a throughput that is more than the start-up.
 SUBMISSIONS = {1: 60, 4: 100, 16: 320}
 

@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", type=Path, default=config.REPO_ROOT / ".bench-cache")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--submissions", type=_positive, help="scans sent with 1, 4 and 16 threads (default 60, 100, 320)")
-    p.add_argument("--page-runs", type=_positive, default=20, help="runs of each page per viewer (default 20)")
+    p.add_argument("--page-runs", type=_positive, default=40, help="runs of each page per viewer (default 40)")
     p.set_defaults(func=cmd_bench)
     return parser
 
