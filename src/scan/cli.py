@@ -82,14 +82,27 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from scan.bench import run_bench
+    from scan.bench import SUBMISSIONS, run_bench
 
-    figures = run_bench(args.respondents, cache_dir=args.cache_dir, seed=args.seed, progress=_progress("bench data"))
+    submissions = {threads: args.submissions for threads in SUBMISSIONS} if args.submissions else None
+    figures = run_bench(
+        args.respondents,
+        cache_dir=args.cache_dir,
+        seed=args.seed,
+        progress=_progress("bench data"),
+        submissions=submissions,
+        page_repeats=args.page_runs,
+    )
     if args.json:
         print(json.dumps(figures))
     else:
         for key, value in figures.items():
-            print(f"{key:28s} {value}")
+            if isinstance(value, dict):  # pages_p95_ms: page -> viewer -> ms
+                for page, viewers in value.items():
+                    for viewer, ms in viewers.items():
+                        print(f"{f'{key}.{page}.{viewer}':44s} {ms}")
+            else:
+                print(f"{key:44s} {value}")
     return 0
 
 
@@ -207,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--cache-dir", type=Path, default=config.REPO_ROOT / ".bench-cache")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--submissions", type=_positive, help="scans sent with 1, 4 and 16 threads (default 60, 100, 320)")
+    p.add_argument("--page-runs", type=_positive, default=40, help="runs of each page per viewer (default 40)")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -62,14 +62,38 @@ def test_demo_refuses_a_filled_database(tmp_path):
 
 
 def test_bench_prints_every_figure_as_json(tmp_path):
-    result = scan_cli("bench", "--respondents", "300", "--cache-dir", str(tmp_path), "--json")
+    result = scan_cli("bench", "--respondents", "300", "--cache-dir", str(tmp_path), "--json",
+                      "--submissions", "8", "--page-runs", "2")  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     for key in ("submission_ms_p50", "radar_ms_p50", "team_view_ms", "director_ms", "director_latest_wave_ms",
-                "pandas_baseline_ms", "speedup_vs_pandas"):  # fmt: skip
+                "pandas_raw_ms", "speedup_vs_pandas_raw", "pandas_scored_ms", "speedup_vs_pandas_scored"):  # fmt: skip
         assert figures[key] > 0, key
-    assert figures["pandas_matches_store"] is True
+    assert figures["pandas_raw_matches_store"] is True
+    assert figures["pandas_scored_matches_store"] is True
     assert len(list(tmp_path.glob("bench-300-*.duckdb"))) == 1  # cached for the next run
+
+
+def test_bench_measures_pages_and_parallel_submissions(tmp_path):
+    from scan.bench import run_bench
+
+    figures = run_bench(300, cache_dir=tmp_path, submissions={1: 4, 4: 8, 16: 16}, page_repeats=2)
+    pages = figures["pages_p95_ms"]
+    expected = {
+        "board_overview": {"director"},
+        "team_dashboard": {"team_lead", "professional"},
+        "comparison": {"team_lead", "director"},
+        "network": {"team_lead", "professional"},
+        "personal_report": {"team_lead", "professional"},
+        "scan_step": {"team_lead", "professional"},
+    }
+    assert {page: set(viewers) for page, viewers in pages.items()} == expected
+    assert all(ms > 0 for viewers in pages.values() for ms in viewers.values())
+    for threads in (1, 4, 16):
+        assert figures[f"submissions_per_s_{threads}"] > 0
+        assert 0 < figures[f"submission_p50_ms_{threads}"] <= figures[f"submission_p95_ms_{threads}"]
+        assert figures[f"submission_errors_{threads}"] == 0
+        assert figures[f"submissions_all_stored_{threads}"] is True
 
 
 def test_invite_round_and_password_reset_commands(tmp_path):

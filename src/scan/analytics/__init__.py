@@ -6,6 +6,7 @@ may show, the scores never. Individual scores are read only through ``person_*``
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -104,30 +105,48 @@ def team_trend(
     conn: duckdb.DuckDBPyConnection, team_id: int, threshold: int, *, round_id: int | None = None
 ) -> list[tuple[RoundInfo, GroupAggregate]]:
     """The team's aggregate in every round of its organisation, oldest first (also rounds without answers)."""
-    rows = conn.execute(
-        """
-        WITH team_rounds AS (
-            SELECT r.id, r.wave, r.name, r.status,
-                   (SELECT count(*) FROM responses p WHERE p.team_id = $team AND p.round_id = r.id) AS n_responses
-            FROM rounds r JOIN locations l ON l.organisation_id = r.organisation_id
-            JOIN teams t ON t.location_id = l.id
-            WHERE t.id = $team AND ($round IS NULL OR r.id = $round)
-        )
-        SELECT tr.id, tr.wave, tr.name, tr.status, tr.n_responses, d.name, sum(a.n), sum(a.total),
-               sum(a.total_sq), min(a.min_score), max(a.max_score)
-        FROM team_rounds tr
-        LEFT JOIN team_aggregates a ON a.team_id = $team AND a.round_id = tr.id
-        LEFT JOIN dimensions d ON d.id = a.dimension_id
-        GROUP BY ALL ORDER BY tr.wave
-        """,
-        {"team": team_id, "round": round_id},
-    ).fetchall()
-    trend: dict[int, tuple[RoundInfo, int, dict[str, DimensionStat]]] = {}
-    for rid, wave, name, status, n_responses, dimension, *moments in rows:
-        _, _, stats = trend.setdefault(rid, (RoundInfo(rid, wave, name, status), n_responses, {}))
-        if dimension is not None:
-            stats[dimension] = dimension_stat(dimension, *moments, threshold)
-    return [(info, GroupAggregate(n, threshold, stats)) for info, n, stats in trend.values()]
+    # Single-table reads by constant keys, summed here: a team has a few dozen aggregate rows, and DuckDB's
+    # joins and GROUP BY cost more to set up than to run on them (at 1,000,000 respondents 18 -> 7 ms CPU).
+    found = conn.execute(
+        "SELECT organisation_id FROM locations WHERE id = (SELECT location_id FROM teams WHERE id = ?)", [team_id]
+    ).fetchone()
+    if found is None:
+        return []
+    rounds = [
+        RoundInfo(*row)
+        for row in conn.execute(
+            "SELECT id, wave, name, status FROM rounds WHERE organisation_id = ?", [found[0]]
+        ).fetchall()
+        if round_id is None or row[0] == round_id
+    ]
+    responses = Counter(
+        r for (r,) in conn.execute("SELECT round_id FROM responses WHERE team_id = ?", [team_id]).fetchall()
+    )
+    names = dict(conn.execute("SELECT id, name FROM dimensions").fetchall())
+    moments: dict[tuple[int, str], list] = {}
+    for rid, dimension_id, n, total, total_sq, low, high in conn.execute(
+        "SELECT round_id, dimension_id, n, total, total_sq, min_score, max_score FROM team_aggregates"
+        " WHERE team_id = ?",
+        [team_id],
+    ).fetchall():
+        held = moments.get((rid, names[dimension_id]))
+        if held is None:
+            moments[(rid, names[dimension_id])] = [n, total, total_sq, low, high]
+        else:
+            held[0] += n
+            held[1] += total
+            held[2] += total_sq
+            held[3] = min(held[3], low)
+            held[4] = max(held[4], high)
+    trend = []
+    for info in sorted(rounds, key=lambda r: r.wave):
+        stats = {
+            dimension: dimension_stat(dimension, *values, threshold)
+            for (rid, dimension), values in moments.items()
+            if rid == info.id
+        }
+        trend.append((info, GroupAggregate(responses.get(info.id, 0), threshold, stats)))
+    return trend
 
 
 def team_aggregate(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, threshold: int) -> GroupAggregate:

@@ -14,6 +14,7 @@ from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
 from scan.store import connect
 from scan.store.org import register_questionnaire
+from scan.store.serving import tune_for_serving
 
 DEMO_SIZE = 300
 _run = threading.local()
@@ -30,6 +31,7 @@ class DemoRefused(RuntimeError):
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     conn = connect(path)
+    tune_for_serving(conn)
     register_questionnaire(conn, default_questionnaire())
     empty = not conn.execute("SELECT count(*) FROM organisations").fetchone()[0]
     if config.demo_mode():
