@@ -29,6 +29,8 @@ _AUTHENTICATOR = "_authenticator"
 _SIGNED_IN_AT = "_signed_in_at"  # Unix time at which this session's sign-in (form or cookie) began
 _CLIENT = "_client_id"
 _ENDED = "_session_ended"
+_NOTICE = "_login_notice"  # the answer to the last sign-in attempt: (kind, text)
+_NOTICE_ICONS = {"wait": ":material/hourglass_top:", "blocked": ":material/block:", "wrong": ":material/error:"}
 APP_STARTED = "_app_started"
 _LIBRARY_KEYS = ("name", "username", "email", "roles")
 
@@ -95,6 +97,7 @@ def _start_session(account: Account, began_at: float) -> None:
     st.session_state[_SIGNED_IN_AT] = began_at
     st.session_state["_account"] = account
     st.session_state.pop(_ENDED, None)
+    st.session_state.pop(_NOTICE, None)
 
 
 def _end_local_session() -> None:
@@ -108,15 +111,24 @@ def _end_local_session() -> None:
 def login_form() -> None:
     """Username and password; an unknown name and a wrong password get the same answer."""
     authenticator, _ = st.session_state[_AUTHENTICATOR]
-    if st.session_state.pop(_ENDED, False):
+    if st.session_state.get(_ENDED):
         st.info(t("auth.session_ended"), icon=":material/logout:")
     with st.form("login_form"):
         st.subheader(t("auth.form_title"))
         username = st.text_input(t("auth.username"), max_chars=accounts.MAX_USERNAME_LENGTH, key="_login_name")
         password = st.text_input(t("auth.password"), type="password", max_chars=200, key="_login_password")
         submitted = st.form_submit_button(t("auth.submit"))
-    if not submitted:
-        return
+    if submitted:
+        st.session_state[_NOTICE] = _sign_in(authenticator, username, password)
+    # Kept until the next attempt: a component reporting back (the cookie's) reruns the page right after.
+    notice = st.session_state.get(_NOTICE)
+    if notice:
+        kind, text = notice
+        (st.warning if kind == "wait" else st.error)(text, icon=_NOTICE_ICONS[kind])
+
+
+def _sign_in(authenticator: stauth.Authenticate, username: str, password: str) -> tuple[str, str] | None:
+    """Check the attempt; the notice to show, or None when the person is signed in."""
     client, address = _client()
     began_at = time.time()
     result = accounts.sign_in(db(), username, password, client=client, address=address, now=began_at)
@@ -124,13 +136,13 @@ def login_form() -> None:
         _start_session(result.account, began_at)
         # Written by a component in this run's page: no st.rerun() here, or the cookie is never set.
         authenticator.cookie_controller.set_cookie()
-    elif result.outcome == "wait":
-        st.warning(t("auth.wait", seconds=result.wait_seconds), icon=":material/hourglass_top:")
-    elif result.outcome == "blocked":
-        st.error(t("auth.blocked"), icon=":material/block:")
-    else:
-        later = " " + t("auth.next_try", seconds=result.wait_seconds) if result.wait_seconds else ""
-        st.error(t("auth.wrong") + later, icon=":material/error:")
+        return None
+    if result.outcome == "wait":
+        return "wait", t("auth.wait", seconds=result.wait_seconds)
+    if result.outcome == "blocked":
+        return "blocked", t("auth.blocked")
+    later = " " + t("auth.next_try", seconds=result.wait_seconds) if result.wait_seconds else ""
+    return "wrong", t("auth.wrong") + later
 
 
 def check_session() -> None:
