@@ -132,29 +132,30 @@ async def press_async(
     """Click ``button`` until ``done()``, as a person clicks again when nothing happened; returns the clicks lost.
 
     A click is lost when Streamlit starts another rerun while the click's run is still going (a component
-    that reports its value, for one): the new run replaces it. It counts as lost when ``done()`` is still false
-    and the app has been calm for ``calm`` seconds after a run that started since the click, or for ``idle``
-    seconds without any run. Clicking again sooner would itself replace a slow run. Needs WATCH in the page's
-    context (it counts the runs). Fails at once when an error shows."""
+    that reports its value, for one): the new run replaces it. It counts as lost when ``done()`` is still false,
+    the button is still there, and the app has been calm for ``calm`` seconds after a run that started since the
+    click, or for ``idle`` seconds without any run. Clicking again sooner would itself replace a slow run.
+    Needs WATCH in the page's context (it counts the runs). Fails at once when an error shows."""
     deadline = time.monotonic() + timeout
-    lost = 0
+    clicks = 0
     while True:
-        before = (await page.evaluate(LOOK))["runs"]
-        await button.click(timeout=max(1.0, deadline - time.monotonic()) * 1000)
+        if clicks == 0 or await button.is_visible():
+            before = (await page.evaluate(LOOK))["runs"]
+            await button.click(timeout=max(1.0, deadline - time.monotonic()) * 1000)
+            clicks += 1
         calm_since = None
         while True:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"waited {timeout:.0f} s in vain on {page.url} ({lost} clicks lost)")
+                raise TimeoutError(f"waited {timeout:.0f} s in vain on {page.url} after {clicks} clicks")
             look = await page.evaluate(LOOK)
             fail_on_problems(look, page.url)
             if await done():
-                return lost
+                return clicks - 1
             now = time.monotonic()
             calm_since = (calm_since or now) if is_calm(look) else None
             if calm_since is not None and now - calm_since >= (calm if look["runs"] > before else idle):
                 break
             await asyncio.sleep(poll)
-        lost += 1
 
 
 def open_url(page: Page, url: str) -> None:
