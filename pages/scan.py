@@ -42,9 +42,11 @@ if analytics.person_response_id(conn, account.user_id, open_round.id) is not Non
     st.stop()
 
 team_id = account.team_ids[0]
+# Widget callbacks run at the start of a later script run, in that run's thread: they take that run's cursor
+# (db() when called), never `conn` of the run that drew the widget, which may still be busy with a query.
 keeper = DraftKeeper(
-    load=lambda: load_draft(conn, account.user_id, open_round.id),
-    save=lambda payload: save_draft(conn, account.user_id, open_round.id, payload),
+    load=lambda: load_draft(db(), account.user_id, open_round.id),
+    save=lambda payload: save_draft(db(), account.user_id, open_round.id, payload),
 )
 lang = current_language()
 flow = Flow(
@@ -61,7 +63,7 @@ if accounts.has_consented(conn, account.user_id):
     state["consented"] = True
 privacy = settings().privacy
 consent_text = t("scan.consent_text", team=privacy.team_threshold, cross=privacy.cross_team_threshold)
-if not consent(state, flow, consent_text, on_consent=lambda: accounts.record_consent(conn, account.user_id)):
+if not consent(state, flow, consent_text, on_consent=lambda: accounts.record_consent(db(), account.user_id)):
     st.stop()
 
 error = st.session_state.pop("_scan_error", None)
@@ -83,7 +85,7 @@ def send() -> None:
         external_partners=tuple(state["external"]),
     )
     try:
-        submit(conn, questionnaire(), scoring_model(), submission)
+        submit(db(), questionnaire(), scoring_model(), submission)
     except InvalidInput as problems:
         st.session_state["_scan_error"] = problems
     except SubmissionRefused as refusal:

@@ -43,6 +43,7 @@ def new_state() -> dict[str, Any]:
         "ties": {},
         "external": [],
         "consented": False,
+        "revision": 0,  # raised by every save: an older copy never replaces a newer draft
     }
 
 
@@ -252,6 +253,7 @@ def repair_draft(
         "ties": repair.ties(payload.get("ties", {})),
         "external": repair.external_partners(payload.get("external", [])),
         "consented": payload.get("consented") is True,
+        "revision": payload["revision"] if _is_int(payload.get("revision")) else 0,
     }
     if not isinstance(state["key"], str) or not state["key"].strip():
         state["key"] = new_state()["key"]

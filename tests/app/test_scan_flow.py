@@ -58,6 +58,21 @@ def test_back_and_next_keep_the_answers(new_app):
     assert {r.value for r in question_radios(at)} == {5}
 
 
+def test_an_answer_whose_callback_streamlit_dropped_is_still_taken_and_kept(new_app, demo_db):
+    """Quick clicks can make Streamlit replace a run before it drew a widget, and then skip that widget's
+    callback: the value the widget holds when drawn is taken into the scan and the draft all the same."""
+    at = start_scan(log_in(new_app(), "professional"))
+    answer_step(at, 4)
+    last = question_radios(at)[-1]
+    at.session_state[last.key] = 2  # the widget's value, without its on_change callback
+    at.run()
+    next_step(at)
+    assert not at.error
+    assert {r.key for r in question_radios(at)} == {f"q_{i.id}.nl" for i in SECOND.items}
+    draft = json.loads(query(demo_db, "SELECT payload FROM drafts")[0][0])
+    assert draft["answers"][FIRST.items[-1].id] == 2
+
+
 def test_a_half_finished_scan_resumes_after_a_new_login(new_app, demo_db):
     at = start_scan(log_in(new_app(), "professional"))
     next_step(answer_step(at, 4))

@@ -189,20 +189,21 @@ def go(page: Page, link_text: str) -> None:
 
 
 def answer_all_radios(page: Page, option_index: int = 3) -> int:
-    """Pick an option in every radio group on the page, including groups that appear after a pick."""
+    """Pick an option in every radio group on the page, including groups that appear after a pick.
+
+    The open groups of a round are clicked one after another without waiting for each rerun, as a person
+    answering a list does; the page then settles and is looked at again (a lost pick is picked again)."""
     answered = 0
     while True:
         groups = page.locator("[data-testid=stRadio]")
-        todo = None
-        for k in range(groups.count()):
-            if groups.nth(k).locator("input:checked").count() == 0:
-                todo = groups.nth(k)
-                break
-        if todo is None:
+        todo = [groups.nth(k) for k in range(groups.count()) if groups.nth(k).locator("input:checked").count() == 0]
+        if not todo:
             return answered
-        options = todo.locator("[data-testid=stRadioOption]")
-        click(page, options.nth(min(option_index, options.count() - 1)))
-        answered += 1
+        for group in todo:
+            options = group.locator("[data-testid=stRadioOption]")
+            options.nth(min(option_index, options.count() - 1)).click()
+            answered += 1
+        settle(page)
 
 
 def next_step(page: Page, label: str = "Volgende") -> None:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -84,10 +84,12 @@ class Server:
         self.log.close()
 
 
-def _serve(template: Path, folder: Path) -> Iterator[Server]:
-    """A server for one test alone, on a copy of a demo database."""
+def serve(template: Path, folder: Path, prepare: Callable[[Path], None] | None = None) -> Iterator[Server]:
+    """A server for one test alone, on a copy of a demo database (``prepare`` changes the copy first)."""
     db = folder / "scan.duckdb"
     shutil.copyfile(template, db)
+    if prepare is not None:
+        prepare(db)
     server = Server(db, folder / "streamlit.log")
     yield server
     server.stop()
@@ -95,7 +97,7 @@ def _serve(template: Path, folder: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def fresh_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    yield from _serve(demo_template, tmp_path)
+    yield from serve(demo_template, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -155,4 +157,4 @@ def board_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def board_server(board_template: Path, tmp_path: Path) -> Iterator[Server]:
-    yield from _serve(board_template, tmp_path)
+    yield from serve(board_template, tmp_path)

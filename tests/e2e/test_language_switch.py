@@ -1,14 +1,23 @@
 """Switching the language in the middle of the scan, in a real browser: every answer stays chosen, and the scan
-is sent. Streamlit keeps a radio's value as its label, so this is where a switch used to empty the answers."""
+is sent. Streamlit keeps a radio's value as its label, so this is where a switch used to empty the answers.
+
+The steps between the first construct and the intensity step come from a saved draft: the browser answers
+only the steps on which it switches the language (clicking some 40 more answers took a minute)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from scan.demo import DEMO_PASSWORD
+from scan.drafts import new_state
 from scan.questionnaire import default_questionnaire
+from scan.store import connect
+from scan.store.responses import save_draft
 from tests.e2e.browser import answer_all_radios, click, go, log_in, next_step, open_url, settle
+from tests.e2e.conftest import serve
 
 pytestmark = pytest.mark.e2e
 Q = default_questionnaire()
@@ -27,6 +36,28 @@ CHOSEN = """() => [...document.querySelectorAll('[data-testid=stRadio]')].map(gr
   const chosen = options.find(o => o.querySelector('input:checked'));
   return chosen ? chosen.innerText.trim() : null;
 })"""
+
+
+MIDDLE = [c for c in Q.constructs[1:] if not c.optional]
+
+
+def answer_the_middle(db: Path) -> None:
+    """A draft in which the professional has answered every construct after the first with 3."""
+    conn = connect(db)
+    try:
+        user_id, round_id = conn.execute(
+            "SELECT a.user_id, r.id FROM accounts a JOIN users u ON u.id = a.user_id"
+            " JOIN rounds r ON r.organisation_id = u.organisation_id AND r.status = 'open'"
+            " WHERE a.username = 'professional'"
+        ).fetchone()
+        save_draft(conn, user_id, round_id, new_state() | {"answers": {i.id: 3 for c in MIDDLE for i in c.items}})
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def server(demo_template, tmp_path):
+    yield from serve(demo_template, tmp_path, answer_the_middle)
 
 
 def chosen(page) -> list[str | None]:
@@ -52,11 +83,11 @@ def scale(value, lang: str) -> str:
     return f"{value} · {Q.scale.labels[value].get(lang)}"
 
 
-def test_switching_language_mid_scan_keeps_every_answer_and_the_scan_is_sent(fresh_server, page):
+def test_switching_language_mid_scan_keeps_every_answer_and_the_scan_is_sent(server, page):
     page.add_init_script(WATCH_EXCEPTIONS)
-    open_url(page, fresh_server.url)
+    open_url(page, server.url)
     log_in(page, "professional", DEMO_PASSWORD)
-    open_url(page, fresh_server.url)  # the menu for a signed-in professional
+    open_url(page, server.url)  # the menu for a signed-in professional
     go(page, "Mijn scan")
     if page.get_by_text("Ik heb dit gelezen en doe mee").count():
         page.get_by_text("Ik heb dit gelezen en doe mee").click()
@@ -88,7 +119,7 @@ def test_switching_language_mid_scan_keeps_every_answer_and_the_scan_is_sent(fre
     for construct in Q.constructs[1:]:
         assert construct.name.nl in page.inner_text("body")
         if not construct.optional:
-            answer_all_radios(page, option_index=3)
+            assert chosen(page) == [scale(3, "nl")] * len(construct.items)  # from the draft
         next_step(page, "Volgende")
 
     # Collaboration intensity: half in Dutch, then English; the network step: half in English, then Dutch.
@@ -123,8 +154,8 @@ def test_switching_language_mid_scan_keeps_every_answer_and_the_scan_is_sent(fre
     no_exception(page)
 
     # What was sent holds the values given in both languages (the server owns the file until it stops).
-    fresh_server.stop()
-    with duckdb.connect(str(fresh_server.db), read_only=True) as conn:
+    server.stop()
+    with duckdb.connect(str(server.db), read_only=True) as conn:
         sent = dict(
             conn.execute(
                 "SELECT item_id, value FROM answers WHERE response_id = (SELECT max(p.id) FROM responses p"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from scan.accounts import record_consent
 from scan.analytics.teams import roster
@@ -41,6 +42,7 @@ PASSWORD = "laadtest-zonnebloem-7"
 # Seconds per step: 2 cores serve every browser and the server at once, about 10 CPU seconds a browser session.
 STEP_TIMEOUT = float(os.environ.get("SCAN_LOAD_STEP_TIMEOUT", max(300, 12 * SESSIONS)))
 POLL = 0.25  # seconds between looks at a page: 20-50 pages are watched at once
+IDLE = 20  # seconds without any run after a click: the click was lost, as a person would see and click again
 STEPS = ("open", "log in", "reach the summary", "send → report")
 Q = default_questionnaire()
 DISCIPLINES = ("leerkracht", "pedagogisch_medewerker", "onderwijsassistent", "intern_begeleider", "jeugdhulp")
@@ -153,8 +155,9 @@ async def one_session(browser, url: str, outcome: Outcome, start: asyncio.Event,
     async def calm() -> None:
         await settle_async(page, quiet=1.0, timeout=STEP_TIMEOUT, poll=POLL)
 
-    async def press(button, done) -> None:
-        outcome.lost_clicks[outcome.step] = await press_async(page, button, done, STEP_TIMEOUT, poll=POLL)
+    async def press(button, done, timeout: float = STEP_TIMEOUT) -> None:
+        lost = await press_async(page, button, done, timeout, idle=IDLE, poll=POLL)
+        outcome.lost_clicks[outcome.step] = outcome.lost_clicks.get(outcome.step, 0) + lost
 
     async def open_app() -> None:
         await page.goto(url)
@@ -170,11 +173,20 @@ async def one_session(browser, url: str, outcome: Outcome, start: asyncio.Event,
 
     async def reach_summary() -> None:
         send = page.get_by_role("button", name="Versturen", exact=True)
-        if not await send.is_visible():
-            menu = page.locator("[data-testid=stSidebarNav] a").filter(has_text="Mijn scan")
-            # The login page's own way on when its menu (drawn on the next run) has no link yet.
-            way = menu.first if await menu.count() else page.get_by_role("button", name="Begin met de scan")
-            await press(way, send.is_visible)
+        menu = page.locator("[data-testid=stSidebarNav] a").filter(has_text="Mijn scan").first
+        # The login page's own way on, while its menu (drawn on a later run) has no link yet.
+        start = page.get_by_role("button", name="Begin met de scan")
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while not await send.is_visible():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no way to the scan on {page.url} in {STEP_TIMEOUT:.0f} s")
+            # Looked for afresh each time: a rerun may replace the login page by the menu between two looks.
+            way = menu if await menu.is_visible() else start
+            if await way.is_visible():
+                with contextlib.suppress(PlaywrightTimeout, TimeoutError):
+                    await press(way, send.is_visible, timeout=30)
+            else:
+                await asyncio.sleep(POLL)
         await calm()
         assert "Controleren en versturen" in await page.inner_text("body")
 

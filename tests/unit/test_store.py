@@ -163,6 +163,16 @@ def test_draft_round_trip(db, org):
     assert load_draft(db, org.members[0], org.round_id) == {"step": 2, "answers": {"x": 4}}
 
 
+def test_an_older_draft_never_replaces_a_newer_one(db, org):
+    """Two runs of one session save nearly at once; the one that took its copy first may write last."""
+    person, round_id = org.members[0], org.round_id
+    save_draft(db, person, round_id, {"revision": 7, "answers": {"x": 3, "y": 5}})
+    save_draft(db, person, round_id, {"revision": 6, "answers": {"x": 3}})
+    assert load_draft(db, person, round_id) == {"revision": 7, "answers": {"x": 3, "y": 5}}
+    save_draft(db, person, round_id, {"revision": 8, "answers": {"x": 2, "y": 5}})
+    assert load_draft(db, person, round_id)["answers"] == {"x": 2, "y": 5}
+
+
 def test_a_new_questionnaire_version_keeps_the_old_one(db, org, questionnaire):
     register_questionnaire(db, questionnaire)  # again: no change
     assert count(db, "questionnaire_versions") == 1

@@ -455,12 +455,19 @@ _group_commit = _GroupCommit()
 
 
 def save_draft(conn: duckdb.DuckDBPyConnection, user_id: int, round_id: int, payload: Mapping[str, Any]) -> None:
-    """Two tabs of one person may save at the same moment: the later one wins after a retry."""
+    """Keep the draft unless the stored one has a higher ``revision``.
+
+    Two script runs of one session can save at nearly the same moment (quick clicks), and the run that took its
+    copy first may write last: the revision keeps that older copy from replacing the newer one. Two tabs of one
+    person saving at once: the higher revision wins after a retry."""
+    revision = "CASE WHEN json_valid({0}) THEN TRY_CAST(json_extract_string({0}, '$.revision') AS BIGINT) END"
+    revision = f"coalesce({revision}, 0)"
     write(
         conn,
         lambda: conn.execute(
             "INSERT INTO drafts (user_id, round_id, payload) VALUES (?, ?, ?)"
-            " ON CONFLICT (user_id, round_id) DO UPDATE SET payload = excluded.payload, updated_at = now()",
+            " ON CONFLICT (user_id, round_id) DO UPDATE SET payload = excluded.payload, updated_at = now()"
+            f" WHERE {revision.format('excluded.payload')} >= {revision.format('drafts.payload')}",
             [user_id, round_id, json.dumps(payload, ensure_ascii=False)],
         ),
         upsert=True,

@@ -113,6 +113,7 @@ def reset_scan() -> None:
 
 
 def _save(state: dict[str, Any], flow: Flow) -> None:
+    state["revision"] = state.get("revision", 0) + 1
     flow.keeper.save({k: v for k, v in state.items() if not k.startswith("_")})
 
 
@@ -192,29 +193,59 @@ def _is_option(value: Any, options: Sequence[Any]) -> bool:
     return any(value == option and type(value) is type(option) for option in options)
 
 
+def _take(state: dict[str, Any], bucket: str, key: str, value: Any, options: Sequence[Any], slot: int = 0) -> bool:
+    """Copy a widget's value into the scan; True when the scan changed.
+
+    Only an option is a value: a stale label the browser sends back (or an emptied radio) changes nothing."""
+    if bucket == "external":
+        if not isinstance(value, list):
+            return False
+        chosen = [v for v in value if _is_option(v, options)]
+        if chosen == state["external"]:
+            return False
+        state["external"] = chosen
+        return True
+    if not _is_option(value, options):
+        return False
+    if bucket == "answers":
+        if key in state["answers"] and state["answers"][key] == value:
+            return False
+        state["answers"][key] = value
+        return True
+    empty = [None, None] if bucket == "intensity" else [None, False]
+    pair = list(state[bucket].get(key, empty))
+    if pair[slot] is not None and pair[slot] == value:  # also an unticked box that was never ticked
+        return False
+    pair[slot] = value
+    state[bucket][key] = pair
+    return True
+
+
 @guarded
 def _remember(
     state: dict[str, Any], flow: Flow, bucket: str, key: str, widget_key: str, options: Sequence[Any], slot: int = 0
 ) -> None:
-    """A widget changed: copy its value into the scan and keep the draft.
+    """A widget changed: copy its value into the scan and keep the draft."""
+    if _take(state, bucket, key, st.session_state.get(widget_key), options, slot):
+        _save(state, flow)
 
-    Only an option is a value: a stale label the browser sends back (or an emptied radio) changes nothing.
-    """
-    value = st.session_state.get(widget_key)
-    if bucket == "external":
-        if not isinstance(value, list):
-            return
-        state["external"] = [v for v in value if _is_option(v, options)]
-    elif not _is_option(value, options):
-        return
-    elif bucket == "answers":
-        state["answers"][key] = value
-    else:
-        empty = [None, None] if bucket == "intensity" else [None, False]
-        pair = list(state[bucket].get(key, empty))
-        pair[slot] = value
-        state[bucket][key] = pair
-    _save(state, flow)
+
+class _Drawn:
+    """What the widgets of a step hold as they are drawn, taken into the scan.
+
+    The callback (``_remember``) normally has it already. Streamlit can drop a callback when quick clicks
+    make one run replace another before it drew the widget; the drawn value still holds the click."""
+
+    def __init__(self, state: dict[str, Any]):
+        self.state = state
+        self.changed = False
+
+    def take(self, bucket: str, key: str, value: Any, options: Sequence[Any], slot: int = 0) -> None:
+        self.changed |= _take(self.state, bucket, key, value, options, slot)
+
+    def save(self, flow: Flow) -> None:
+        if self.changed:
+            _save(self.state, flow)
 
 
 def _missing_marker(key: str) -> None:
@@ -241,13 +272,14 @@ def _construct_step(flow: Flow, state: dict[str, Any], construct: Construct) -> 
     st.caption(t("scan.scale_hint"))
     options = [*flow.questionnaire.scale.values, NOT_APPLICABLE]
     number = 0
+    drawn = _Drawn(state)
     for sub in construct.subdimensions:
         st.markdown(f"##### {sub.name.get(lang)}")
         for item in sub.items:
             number += 1
             widget_key = _widget_key(f"q_{item.id}", lang)
             stored = state["answers"].get(item.id)
-            st.radio(
+            chosen = st.radio(
                 f"{number}. {item.text.get(lang)}",
                 options=options,
                 index=options.index(stored) if _is_option(stored, options) else None,
@@ -257,7 +289,9 @@ def _construct_step(flow: Flow, state: dict[str, Any], construct: Construct) -> 
                 on_change=_remember,
                 args=(state, flow, "answers", item.id, widget_key, options),
             )
+            drawn.take("answers", item.id, chosen, options)
             _missing_marker(item.id)
+    drawn.save(flow)
 
 
 def _intensity_step(flow: Flow, state: dict[str, Any]) -> None:
@@ -272,12 +306,13 @@ def _intensity_step(flow: Flow, state: dict[str, Any]) -> None:
     names = {lv.level: f"{lv.level} · {lv.name.get(lang)}" for lv in intensity.levels}
     now_names = {**names, NOT_APPLICABLE: t("scan.not_applicable")}
     now_options = [*levels, NOT_APPLICABLE]
+    drawn = _Drawn(state)
     for partner in intensity.partner_types:
         current, desired = state["intensity"].get(partner.id, [None, None])
         now_key, want_key = _widget_key(f"int_now_{partner.id}", lang), _widget_key(f"int_want_{partner.id}", lang)
         with st.container(border=True):
             st.markdown(f"**{partner.name.get(lang)}**")
-            st.radio(
+            chosen = st.radio(
                 t("scan.current"),
                 options=now_options,
                 index=now_options.index(current) if _is_option(current, now_options) else None,
@@ -287,8 +322,10 @@ def _intensity_step(flow: Flow, state: dict[str, Any]) -> None:
                 on_change=_remember,
                 args=(state, flow, "intensity", partner.id, now_key, now_options, 0),
             )
+            drawn.take("intensity", partner.id, chosen, now_options, 0)
+            current, desired = state["intensity"].get(partner.id, [None, None])
             if current != NOT_APPLICABLE:
-                st.radio(
+                wanted = st.radio(
                     t("scan.desired"),
                     options=levels,
                     index=levels.index(desired) if _is_option(desired, levels) else None,
@@ -298,7 +335,9 @@ def _intensity_step(flow: Flow, state: dict[str, Any]) -> None:
                     on_change=_remember,
                     args=(state, flow, "intensity", partner.id, want_key, levels, 1),
                 )
+                drawn.take("intensity", partner.id, wanted, levels, 1)
             _missing_marker(partner.id)
+    drawn.save(flow)
 
 
 def _network_step(flow: Flow, state: dict[str, Any]) -> None:
@@ -307,6 +346,7 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
     st.subheader(t("scan.network_title"))
     st.write(t("scan.network_intro"))
     labels = {f: t(f"scan.frequency_{f}") for f in FREQUENCIES}
+    drawn = _Drawn(state)
     for colleague in flow.roster or ():
         key = str(colleague.user_id)
         frequency, support = state["ties"].get(key, [None, False])
@@ -314,7 +354,7 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
         frequency_key, support_key = _widget_key(f"tie_freq_{key}", lang), f"tie_support_{key}"
         with st.container(border=True):
             st.markdown(f"**{colleague.name}** · {flow.discipline_name(colleague.discipline)}")
-            st.radio(
+            chosen = st.radio(
                 t("scan.frequency"),
                 options=list(FREQUENCIES),
                 index=FREQUENCIES.index(frequency) if _is_option(frequency, FREQUENCIES) else None,
@@ -324,17 +364,19 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
                 on_change=_remember,
                 args=(state, flow, "ties", key, frequency_key, FREQUENCIES, 0),
             )
-            st.checkbox(
+            drawn.take("ties", key, chosen, FREQUENCIES, 0)
+            asks = st.checkbox(
                 t("scan.support"),
                 value=bool(support),
                 key=support_key,
                 on_change=_remember,
                 args=(state, flow, "ties", key, support_key, (False, True), 1),
             )
+            drawn.take("ties", key, asks, (False, True), 1)
             _missing_marker(key)
     partners = {p.id: p.name(lang) for p in flow.external_partners}
     external_key = _widget_key("external_partners", lang)
-    st.multiselect(
+    named = st.multiselect(
         t("scan.external"),
         options=list(partners),
         default=[p for p in state["external"] if p in partners],
@@ -343,6 +385,8 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
         on_change=_remember,
         args=(state, flow, "external", "", external_key, list(partners)),
     )
+    drawn.take("external", "", named, list(partners))
+    drawn.save(flow)
 
 
 def _summary_step(flow: Flow, state: dict[str, Any]) -> None:
