@@ -3,7 +3,7 @@
 import streamlit as st
 
 from scan.analytics import rounds_of
-from scan.analytics.teams import comparison
+from scan.analytics.director import comparison_view
 from scan.report import radar_dimensions, short_label
 from scan.ui import charts
 from scan.ui.auth import require_roles
@@ -18,33 +18,29 @@ st.title(t("compare.title"))
 st.write(t("compare.intro", threshold=threshold))
 
 round_info = pick_round(rounds_of(conn, account.organisation_id), key="compare_round")
-frame = comparison(conn, account.organisation_id, round_info.id, threshold)
 dims = list(radar_dimensions(q))
-labels = [short_label(q.dimension_name(d).get(lang)) for d in dims]
-frame = frame[frame["dimension"].isin(dims)]
-teams = sorted(frame["team"].unique())
-if not teams:
+rows = comparison_view(conn, settings(), account.organisation_id, round_info.id, dimensions=dims)
+if not rows:
     st.info(t("compare.none"), icon=":material/hourglass_empty:")
     st.stop()
 
-# Hidden cells have no mean (NaN in the frame): they stay None, drawn as an empty cell that says why.
-cell = {(r.team, r.dimension): r.mean for r in frame.itertuples() if r.mean == r.mean}
-values = [[cell.get((team, d)) for d in dims] for team in teams]
-counts = frame.groupby("team")["responses"].first()
-rows = [f"{team} (n={counts[team]})" for team in teams]
+labels = [short_label(q.dimension_name(d).get(lang)) for d in dims]
+# A hidden cell has no mean: None, drawn as an empty cell that says why.
+values = [[row.means.get(d) for d in dims] for row in rows]
 st.subheader(t("compare.heatmap_title"))
 st.plotly_chart(
-    charts.heatmap(rows, labels, values, t("compare.hidden", threshold=threshold), lang),
+    charts.heatmap([f"{row.label} (n={row.n})" for row in rows], labels, values,
+                   t("compare.hidden", threshold=threshold), lang),
     width="stretch",
     key="compare_heatmap",
     config=charts.CONFIG,
-)
+)  # fmt: skip
 
-shown = [team for team, row in zip(teams, values, strict=True) if all(v is not None for v in row)]
+shown = [row.label for row, row_values in zip(rows, values, strict=True) if all(v is not None for v in row_values)]
 st.subheader(t("compare.overlay_title"))
 chosen = st.multiselect(t("compare.choose_teams"), shown, default=shown[:2], max_selections=4, key="compare_teams")
 if chosen:
-    series = {team: values[teams.index(team)] for team in chosen}
+    series = {row.label: row_values for row, row_values in zip(rows, values, strict=True) if row.label in chosen}
     st.plotly_chart(
         charts.overlay_radar(labels, series, lang), width="stretch", key="compare_radar", config=charts.CONFIG
     )

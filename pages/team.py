@@ -78,11 +78,11 @@ else:
     st.subheader(t("team.disagreements_title"))
     st.write(t("team.disagreements_intro"))
     subdims = tuple(s.id for c in q.constructs if not c.optional for s in c.subdimensions)
-    for spread in view.disagreements(subdims):
-        st.markdown(
-            f"- **{q.dimension_name(spread.dimension).get(lang)}** — {t('team.sd')}: {spread.sd:.2f}, "
-            f"{t('team.min')} {spread.min:.1f}, {t('team.max')} {spread.max:.1f}"
-        )
+    widest = view.disagreements(subdims)
+    for spread in widest:
+        st.markdown(f"- **{q.dimension_name(spread.dimension).get(lang)}** — {t('team.sd')}: {spread.sd:.1f}")
+    if not widest:
+        st.caption(t("team.spread_hidden", threshold=settings().privacy.spread_threshold))
     with st.expander(t("team.spread_table")):
         st.dataframe(
             [
@@ -90,9 +90,7 @@ else:
                     t("team.dimension"): q.dimension_name(d).get(lang),
                     t("team.n"): s.n,
                     t("team.mean"): round(s.mean, 2),
-                    t("team.sd"): round(s.sd, 2) if s.sd is not None else None,
-                    t("team.min"): round(s.min, 2),
-                    t("team.max"): round(s.max, 2),
+                    t("team.sd"): s.sd,
                 }
                 for d, s in view.spreads.items()
             ],
@@ -152,7 +150,11 @@ with right:
 
 if narrowed is None:  # the trend is the whole team's: not beside a filtered part
     st.subheader(t("team.trend_title"))
-    trend = [TrendPoint(i.name, agg.means()) for i, agg in team_trend(conn, chosen.id, threshold) if agg.visible]
+    trend = [
+        TrendPoint(i.name, agg.means())
+        for i, agg in team_trend(conn, chosen.id, threshold, privacy=settings().privacy)
+        if agg.visible
+    ]
     if len(trend) >= 2:
         names = {d: short_label(q.dimension_name(d).get(lang)) for d in radar_dimensions(q)}
         st.plotly_chart(charts.trend(trend, names, lang), width="stretch", key="team_trend", config=charts.CONFIG)

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import duckdb
 
+from scan.config import PrivacySettings
 from scan.questionnaire import Questionnaire
+
+# For tests of what the store keeps (not of what may be shown): every group figure, sd to 2 decimals.
+PRIVACY = PrivacySettings(team_threshold=1, cross_team_threshold=1, spread_threshold=1, spread_decimals=2)
 
 
 def full_answers(questionnaire: Questionnaire, value: int = 4) -> dict[str, int]:

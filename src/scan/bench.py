@@ -96,7 +96,6 @@ def page_runs(
     """Per page and viewer role, the data work of one run of the page script (a few variants: the choices a
     person makes on the page, taken in turn). Mirrors app.py and pages/*.py; keep them in step."""
     team_threshold = config.privacy.team_threshold
-    cross_threshold = config.privacy.cross_team_threshold
     dims = radar_dimensions(questionnaire)
 
     def shell(account: Account) -> None:
@@ -126,12 +125,12 @@ def page_runs(
                               discipline=narrowed)  # fmt: skip
         team_models.participation(conn, chosen.id)
         if narrowed is None:
-            analytics.team_trend(conn, chosen.id, team_threshold)
+            analytics.team_trend(conn, chosen.id, team_threshold, privacy=config.privacy)
 
     def comparison(account: Account, round_index: int) -> None:
         shell(account)
         round_info = analytics.rounds_of(conn, account.organisation_id)[::-1][round_index]
-        team_models.comparison(conn, account.organisation_id, round_info.id, cross_threshold)
+        director_models.comparison_view(conn, config, account.organisation_id, round_info.id, dimensions=dims)
 
     def network_page(account: Account, round_index: int) -> None:
         shell(account)
@@ -432,7 +431,10 @@ def run_bench(
                 f"SELECT id FROM teams USING SAMPLE reservoir({TEAM_VIEWS} ROWS) REPEATABLE (7)"
             ).fetchall()
         ]
-        team_ms = [_ms(lambda t=t: analytics.team_trend(cur, t, config.privacy.team_threshold)) for t in teams]
+        team_ms = [
+            _ms(lambda t=t: analytics.team_trend(cur, t, config.privacy.team_threshold, privacy=config.privacy))
+            for t in teams
+        ]
 
         threshold = config.privacy.cross_team_threshold
         director_ms = [_ms(lambda: analytics.director_overview(cur, threshold)) for _ in range(DIRECTOR_RUNS)]

@@ -31,6 +31,8 @@ class ScoringSettings:
 class PrivacySettings:
     team_threshold: int
     cross_team_threshold: int
+    spread_threshold: int
+    spread_decimals: int
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,19 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         privacy=PrivacySettings(
             team_threshold=int(privacy["team_threshold"]),
             cross_team_threshold=int(privacy["cross_team_threshold"]),
+            spread_threshold=int(privacy["spread_threshold"]),
+            spread_decimals=int(privacy["spread_decimals"]),
         ),
         disciplines=tuple(Choice(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["disciplines"]),
         external_partners=tuple(Choice(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["external_partners"]),
     )
     if not 0 < settings.scoring.min_answered_ratio <= 1:
         raise ValueError(f"{path}: scoring.min_answered_ratio must be in (0, 1]")
-    if settings.privacy.team_threshold < 1 or settings.privacy.cross_team_threshold < 1:
+    privacy = settings.privacy
+    if min(privacy.team_threshold, privacy.cross_team_threshold, privacy.spread_threshold) < 1:
         raise ValueError(f"{path}: privacy thresholds must be at least 1")
+    if privacy.spread_threshold < privacy.team_threshold or not 0 <= privacy.spread_decimals <= 2:
+        raise ValueError(f"{path}: privacy.spread_threshold must be at least team_threshold, spread_decimals 0-2")
     return settings
 
 

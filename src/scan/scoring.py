@@ -201,46 +201,6 @@ def self_team_gaps(
 
 
 @dataclass(frozen=True)
-class Spread:
-    dimension: str
-    n: int
-    mean: float
-    sd: float | None
-    min: float
-    max: float
-
-    @property
-    def range(self) -> float:
-        return self.max - self.min
-
-
-def team_spread(member_scores: Sequence[Mapping[str, float]]) -> dict[str, Spread]:
-    """Per dimension: n, mean, sample sd (None for one member), min and max over the members who have it."""
-    by_dim: dict[str, list[float]] = {}
-    for scores in member_scores:
-        for dim, value in scores.items():
-            by_dim.setdefault(dim, []).append(value)
-    spreads = {}
-    for dim, values in by_dim.items():
-        arr = np.array(values)
-        spreads[dim] = Spread(
-            dimension=dim,
-            n=len(arr),
-            mean=float(arr.mean()),
-            sd=float(arr.std(ddof=1)) if len(arr) > 1 else None,
-            min=float(arr.min()),
-            max=float(arr.max()),
-        )
-    return spreads
-
-
-def widest_disagreements(spreads: Mapping[str, Spread], n: int = 3) -> list[Spread]:
-    """The n dimensions where the team differs most (largest sd)."""
-    with_sd = [s for s in spreads.values() if s.sd is not None]
-    return sorted(with_sd, key=lambda s: -s.sd)[:n]
-
-
-@dataclass(frozen=True)
 class Summary:
     n: int
     mean: float

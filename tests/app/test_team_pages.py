@@ -98,3 +98,25 @@ def test_markup_in_an_action_is_stored_and_shown_as_plain_text(new_app, demo_db)
     next(b for b in at.button if b.key.startswith("FormSubmitter:action_form")).click().run()
     assert "<b>vet</b> **ook vet**" in [x.value for x in at.text]
     assert "vet" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_a_team_of_three_shows_means_but_no_spread_and_never_lowest_or_highest(new_app, demo_db):
+    """With your own score, lowest and highest (or mean and sd) of three give both colleagues' scores away."""
+    from scan.store import connect
+    from scan.store.responses import delete_person_data
+
+    lead = query(demo_db, "SELECT user_id FROM accounts WHERE username = 'teamlead'")[0][0]
+    others = [u for (u,) in query(demo_db, "SELECT user_id FROM responses WHERE team_id = 1 AND round_id = 2"
+                                           " ORDER BY user_id = ? DESC, user_id", [lead])][1:]  # fmt: skip
+    conn = connect(demo_db)
+    for user in others[2:]:
+        delete_person_data(conn, user)
+    conn.close()
+    assert query(demo_db, "SELECT count(*) FROM responses WHERE team_id = 1 AND round_id = 2")[0][0] == 3
+
+    at = team_lead(new_app)
+    assert "team_radar" in {c.key for c in at.get("plotly_chart")}
+    assert message("nl", "team.spread_hidden", threshold=5) in texts(at)
+    table = at.dataframe[0].value
+    assert list(table.columns)[-1] == message("nl", "team.sd") and len(table.columns) == 4  # no lowest, highest
+    assert table[message("nl", "team.sd")].isna().all() and (table[message("nl", "team.n")] <= 3).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import uuid
 
 import pytest
@@ -19,23 +20,40 @@ def fill(db, org, questionnaire, model, members, value=4):
 
 def test_team_below_the_threshold_shows_the_count_and_no_scores(db, org, questionnaire, model, config):
     fill(db, org, questionnaire, model, org.members[:2])
-    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, config.privacy.team_threshold)
+    aggregate = analytics.team_aggregate(
+        db, org.team_id, org.round_id, config.privacy.team_threshold, privacy=config.privacy
+    )
     assert aggregate.n_responses == 2 and not aggregate.visible
     assert aggregate.stats and all(s.hidden and s.n == 2 for s in aggregate.stats.values())
-    assert all(s.sd is None and s.min is None and s.max is None for s in aggregate.stats.values())
+    assert all(s.sd is None for s in aggregate.stats.values())
     assert aggregate.means() == {}
 
 
-def test_team_at_the_threshold_shows_mean_sd_min_max(db, org, questionnaire, model, config):
+def test_team_at_the_threshold_shows_its_mean_but_no_spread_until_the_spread_threshold(
+    db, org, questionnaire, model, config
+):
+    """With one's own score, mean and sd of three give both colleagues' scores: the spread waits for five."""
     fill(db, org, questionnaire, model, org.members[:3])
-    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, config.privacy.team_threshold)
+    aggregate = analytics.team_aggregate(
+        db, org.team_id, org.round_id, config.privacy.team_threshold, privacy=config.privacy
+    )
     assert aggregate.visible
     stat = aggregate.stats["t_vertical"]
     own = [analytics.response_scores(db, analytics.person_response_id(db, m, org.round_id)) for m in org.members[:3]]
     values = [s["t_vertical"] for s in own]
-    assert stat.n == 3
-    assert stat.mean == pytest.approx(sum(values) / 3)
-    assert (stat.min, stat.max) == (min(values), max(values))
+    assert stat.n == 3 and stat.mean == pytest.approx(sum(values) / 3) and stat.sd is None
+    assert not hasattr(stat, "min") and not hasattr(stat, "max")
+
+    fill(db, org, questionnaire, model, org.members[3:5])
+    five = analytics.team_aggregate(
+        db, org.team_id, org.round_id, config.privacy.team_threshold, privacy=config.privacy
+    )
+    stat = five.stats["t_vertical"]
+    values = [
+        analytics.response_scores(db, analytics.person_response_id(db, m, org.round_id))["t_vertical"]
+        for m in org.members[:5]
+    ]
+    assert stat.n == 5 and stat.sd == round(statistics.stdev(values), config.privacy.spread_decimals)
 
 
 def test_cross_team_views_use_the_higher_threshold(db, org, questionnaire, model, config):
@@ -54,7 +72,7 @@ def test_team_trend_lists_every_round_of_the_organisation(db, org, questionnaire
 
     fill(db, org, questionnaire, model, org.members[:3])
     open_round(db, org.organisation_id, "Najaar 2026")
-    trend = analytics.team_trend(db, org.team_id, config.privacy.team_threshold)
+    trend = analytics.team_trend(db, org.team_id, config.privacy.team_threshold, privacy=config.privacy)
     assert [info.wave for info, _ in trend] == [1, 2]
     assert trend[0][1].visible and trend[1][1].n_responses == 0 and not trend[1][1].stats
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scan.analytics.director import Filters, complement_ok, director_view, hide_small_groups
+from scan.analytics.director import Filters, director_view
+from scan.analytics.disclosure import complement_ok, hide_small_groups
 from scan.report import radar_dimensions
 from scan.store import connect
 
@@ -85,3 +86,31 @@ def test_no_filter_combination_shows_a_group_under_five(demo, questionnaire, con
             assert not (row.hidden and row.means)
         assert sum(view.profiles.values()) <= view.total.n
     assert shown_views > 10  # the rules leave a useful dashboard, not an empty one
+
+
+def test_the_comparison_hides_exactly_what_the_board_overview_hides(demo, questionnaire, config):
+    """Per team and dimension, the comparison page and the board overview (a location chosen) show the same
+    means; a location's total minus its shown teams never leaves a column's hidden part under five scores."""
+    from scan.analytics.director import comparison_view
+
+    dims = radar_dimensions(questionnaire)
+    org = 1
+    rounds = [r[0] for r in demo.execute("SELECT id FROM rounds WHERE organisation_id = ?", [org]).fetchall()]
+    locations = [r[0] for r in demo.execute("SELECT id FROM locations WHERE organisation_id = ?", [org]).fetchall()]
+    hidden_somewhere = 0
+    for round_id in rounds:
+        compared = {row.label: row for row in comparison_view(demo, config, org, round_id, dimensions=dims)}
+        overview = {}
+        for location in locations:
+            view = director_view(demo, questionnaire, config, Filters(org, round_id, location), dimensions=dims)
+            overview |= {row.label: row for row in view.rows}
+            for d in dims:
+                # The location's scores for d that are not in a shown team cell: 0 or at least five.
+                shown = sum(row.n for row in view.rows if d in row.means)
+                total = sum(row.n for row in view.rows)
+                assert total - shown == 0 or total - shown >= THRESHOLD or not view.rows
+        assert compared.keys() == overview.keys()
+        for label, row in compared.items():
+            assert row.means == overview[label].means and row.hidden == overview[label].hidden
+            hidden_somewhere += row.hidden or len(row.means) < len(dims)
+    assert hidden_somewhere, "the demo should have small teams to hide"

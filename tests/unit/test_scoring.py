@@ -19,8 +19,6 @@ from scan.scoring import (
     strengths_and_focus,
     summary_from_moments,
     t_profile,
-    team_spread,
-    widest_disagreements,
 )
 from scan.validation import InvalidInput, validate_answers
 
@@ -153,14 +151,6 @@ def test_moments_give_mean_and_sample_sd(values):
         assert summary.sd == pytest.approx(arr.std(ddof=1), abs=1e-6)
     else:
         assert summary.sd is None
-
-
-def test_team_spread_and_widest_disagreements():
-    members = [{"a": 1.0, "b": 3.0, "c": 2.0}, {"a": 5.0, "b": 3.0, "c": 4.0}, {"a": 3.0, "b": 3.0}]
-    spread = team_spread(members)
-    assert spread["a"].n == 3 and spread["a"].mean == 3 and spread["a"].range == 4
-    assert spread["c"].n == 2
-    assert [s.dimension for s in widest_disagreements(spread)] == ["a", "c", "b"]
 
 
 def test_out_of_range_and_unknown_items_are_refused(questionnaire):

@@ -22,7 +22,7 @@ from scan.store.responses import (
 )
 from scan.store.schema import migrate
 from scan.validation import InvalidInput
-from tests.helpers import count, database_held_by_another_process, full_answers
+from tests.helpers import PRIVACY, count, database_held_by_another_process, full_answers
 
 STORED_TABLES = ("responses", "answers", "scores", "team_aggregates", "intensity_answers", "network_ties")
 
@@ -63,7 +63,7 @@ def test_submission_stores_answers_scores_and_aggregate(db, org, questionnaire, 
     assert count(db, "answers") == len(questionnaire.items) - 1  # "not applicable" has no row
     scores = analytics.response_scores(db, result.response_id)
     assert set(scores) == set(model.dimension_ids)
-    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1)
+    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
     assert aggregate.n_responses == 1 and aggregate.stats["netwerk"].mean == pytest.approx(scores["netwerk"])
     assert db.execute("SELECT current_level, desired_level FROM intensity_answers").fetchall() == [(2, 3)]
 
@@ -130,14 +130,13 @@ def test_closed_round_and_non_member_are_refused(db, org, questionnaire, model):
 def test_appended_aggregates_equal_a_rebuild(db, org, questionnaire, model):
     for k, member in enumerate(org.members):
         submit(db, questionnaire, model, scan_of(org, questionnaire, user=member, value=1 + k % 5))
-    before = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1)
+    before = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
     rebuild_team_aggregates(db)
-    after = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1)
+    after = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
     for dim, stat in before.stats.items():
         assert stat.n == after.stats[dim].n == len(org.members)
         assert stat.mean == pytest.approx(after.stats[dim].mean)
         assert stat.sd == pytest.approx(after.stats[dim].sd)
-        assert (stat.min, stat.max) == (after.stats[dim].min, after.stats[dim].max)
 
 
 def test_delete_person_data_removes_everything_of_that_person(db, org, questionnaire, model):
@@ -151,7 +150,7 @@ def test_delete_person_data_removes_everything_of_that_person(db, org, questionn
     assert db.execute("SELECT count(*) FROM network_ties WHERE target_user_id = ?", [org.members[0]]).fetchone()[0] == 0
     assert load_draft(db, org.members[0], org.round_id) is None
     assert count(db, "answers") == 3 * len(questionnaire.items)
-    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1)
+    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
     assert aggregate.n_responses == 3 and aggregate.stats["identiteit"].n == 3
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'person.delete_data'").fetchone()[0] == 1
 

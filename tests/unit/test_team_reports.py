@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 import uuid
 from datetime import date
 
@@ -124,6 +125,20 @@ def test_the_workbook_holds_the_team_its_scores_and_the_intensity(lang, full, qu
             full.intensity[teacher.id]["current"][level.level],
             full.intensity[teacher.id]["desired"][level.level],
         )
+
+
+def test_a_team_of_three_has_means_in_its_workbook_and_pdf_but_no_spread_lowest_or_highest(
+    db, org, questionnaire, model, config, tmp_path
+):
+    three = view_after(db, org, questionnaire, model, config, 3)
+    assert three.visible and all(f.sd is None for f in three.spreads.values())
+    scores = workbook(team_excel(three, questionnaire, "nl"))["Scores"]
+    assert [c.value for c in scores[1]][3:] == ["n", "Gemiddelde", "sd"]
+    assert all(row[5] is None for row in scores.iter_rows(min_row=2, values_only=True))
+    pdf = tmp_path / "three.pdf"
+    pdf.write_bytes(team_report_pdf(three, questionnaire, "nl"))
+    shown = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Laagste" not in shown and "Hoogste" not in shown and text("nl", "teampdf.disagreements.title") not in shown
 
 
 def test_below_the_threshold_the_workbook_holds_no_figures(hidden, questionnaire):

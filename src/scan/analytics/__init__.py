@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from scan.config import Settings
+from scan.analytics.disclosure import group_figure
+from scan.config import PrivacySettings, Settings
 from scan.questionnaire import Questionnaire
 from scan.report import PersonalReport, TrendPoint, build_personal_report
-from scan.scoring import ScoringModel, summary_from_moments
+from scan.scoring import ScoringModel
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,7 @@ class DimensionStat:
     dimension: str
     n: int
     mean: float | None  # None: the group is below the threshold
-    sd: float | None
-    min: float | None
-    max: float | None
+    sd: float | None  # None below the spread threshold (disclosure rule b)
 
     @property
     def hidden(self) -> bool:
@@ -58,12 +57,12 @@ class RoundInfo:
 
 
 def dimension_stat(
-    dimension: str, n: int, total: float, total_sq: float, low: float, high: float, threshold: int
+    dimension: str, n: int, total: float, total_sq: float, threshold: int, privacy: PrivacySettings
 ) -> DimensionStat:
-    if n < threshold:
-        return DimensionStat(dimension, n, None, None, None, None)
-    summary = summary_from_moments(n, total, total_sq)
-    return DimensionStat(dimension, n, summary.mean, summary.sd, low, high)
+    shown = group_figure(dimension, n, total, total_sq, threshold=threshold, privacy=privacy)
+    if shown is None:
+        return DimensionStat(dimension, n, None, None)
+    return DimensionStat(dimension, n, shown.mean, shown.sd)
 
 
 # ---- the person's own view ----------------------------------------------------------------------
@@ -102,7 +101,12 @@ def person_trend(conn: duckdb.DuckDBPyConnection, user_id: int) -> list[tuple[Ro
 
 
 def team_trend(
-    conn: duckdb.DuckDBPyConnection, team_id: int, threshold: int, *, round_id: int | None = None
+    conn: duckdb.DuckDBPyConnection,
+    team_id: int,
+    threshold: int,
+    *,
+    privacy: PrivacySettings,
+    round_id: int | None = None,
 ) -> list[tuple[RoundInfo, GroupAggregate]]:
     """The team's aggregate in every round of its organisation, oldest first (also rounds without answers)."""
     # Single-table reads by constant keys, summed here: a team has a few dozen aggregate rows, and DuckDB's
@@ -124,24 +128,17 @@ def team_trend(
     )
     names = dict(conn.execute("SELECT id, name FROM dimensions").fetchall())
     moments: dict[tuple[int, str], list] = {}
-    for rid, dimension_id, n, total, total_sq, low, high in conn.execute(
-        "SELECT round_id, dimension_id, n, total, total_sq, min_score, max_score FROM team_aggregates"
-        " WHERE team_id = ?",
-        [team_id],
+    for rid, dimension_id, n, total, total_sq in conn.execute(
+        "SELECT round_id, dimension_id, n, total, total_sq FROM team_aggregates WHERE team_id = ?", [team_id]
     ).fetchall():
-        held = moments.get((rid, names[dimension_id]))
-        if held is None:
-            moments[(rid, names[dimension_id])] = [n, total, total_sq, low, high]
-        else:
-            held[0] += n
-            held[1] += total
-            held[2] += total_sq
-            held[3] = min(held[3], low)
-            held[4] = max(held[4], high)
+        held = moments.setdefault((rid, names[dimension_id]), [0, 0.0, 0.0])
+        held[0] += n
+        held[1] += total
+        held[2] += total_sq
     trend = []
     for info in sorted(rounds, key=lambda r: r.wave):
         stats = {
-            dimension: dimension_stat(dimension, *values, threshold)
+            dimension: dimension_stat(dimension, *values, threshold, privacy)
             for (rid, dimension), values in moments.items()
             if rid == info.id
         }
@@ -149,9 +146,11 @@ def team_trend(
     return trend
 
 
-def team_aggregate(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, threshold: int) -> GroupAggregate:
+def team_aggregate(
+    conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, threshold: int, *, privacy: PrivacySettings
+) -> GroupAggregate:
     """One round of ``team_trend``."""
-    found = team_trend(conn, team_id, threshold, round_id=round_id)
+    found = team_trend(conn, team_id, threshold, privacy=privacy, round_id=round_id)
     if not found:
         raise KeyError(f"round {round_id} does not belong to the organisation of team {team_id}")
     return found[0][1]
@@ -256,7 +255,7 @@ def personal_report(
     if found is None:
         return None
     response_id, team_id, round_name = found
-    team = team_aggregate(conn, team_id, round_id, settings.privacy.team_threshold)
+    team = team_aggregate(conn, team_id, round_id, settings.privacy.team_threshold, privacy=settings.privacy)
     trend = [TrendPoint(info.name, scores) for info, scores in person_trend(conn, user_id)]
     return build_personal_report(
         questionnaire,

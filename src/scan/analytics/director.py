@@ -19,6 +19,7 @@ from math import fsum
 import duckdb
 
 from scan.analytics import RoundInfo, rounds_of
+from scan.analytics.disclosure import complement_ok, hide_small_groups
 from scan.config import Settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import t_profile
@@ -51,24 +52,6 @@ class DirectorView:
     profiles: dict[str, int]  # T-profile → number of people; empty when the total is hidden
     intensity: dict[str, dict[int, int]]  # partner → current level → number of people
     participation: tuple[tuple[str, int, int], ...]  # group, responses, members
-
-
-def hide_small_groups(sizes: Sequence[int], threshold: int, forced: Sequence[bool] | None = None) -> list[bool]:
-    """Rules 1 and 2: which groups to hide (``forced``: hidden for another reason). Pure, so it can be tested
-    on every case."""
-    hidden = [n < threshold or bool(forced and forced[k]) for k, n in enumerate(sizes)]
-    while 0 < sum(n for n, h in zip(sizes, hidden, strict=True) if h) < threshold:
-        shown = [(n, k) for k, (n, h) in enumerate(zip(sizes, hidden, strict=True)) if not h]
-        if not shown:
-            break
-        hidden[min(shown)[1]] = True
-    return hidden
-
-
-def complement_ok(n: int, parent_n: int, threshold: int) -> bool:
-    """Rule 3: the part outside the filter is empty or large enough itself."""
-    rest = parent_n - n
-    return rest == 0 or rest >= threshold
 
 
 T_PROFILE_DIMENSIONS = ("t_vertical", "t_horizontal")  # what scoring.t_profile reads
@@ -146,33 +129,7 @@ def director_view(
     threshold = settings.privacy.cross_team_threshold
     everyone = _responses(conn, filters, dimensions)
     chosen = [r for r in everyone if r.within(filters.location_id, filters.discipline)]
-    # Rows are locations, or the teams of one chosen location.
-    by_team = filters.location_id is not None
-    sizes = _group_sizes(chosen, by_team)
-    cells: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for r in chosen:
-        key = r.team_id if by_team else r.location_id
-        for dimension in dimensions:
-            if dimension in r.scores:
-                cells[key][dimension].append(r.scores[dimension])
-
-    keys = list(sizes)
-    if filters.discipline is not None:
-        # Each row is also visible without the profession filter: the rest of its row must not be small.
-        unfiltered = _group_sizes([r for r in everyone if r.within(filters.location_id, None)], by_team)
-        small_rest = [not complement_ok(sizes[k][1], unfiltered.get(k, (None, 0))[1], threshold) for k in keys]
-    else:
-        small_rest = [False] * len(keys)
-    hide = hide_small_groups([sizes[k][1] for k in keys], threshold, forced=small_rest)
-    rows = tuple(
-        Row(
-            label=sizes[k][0],
-            n=sizes[k][1],
-            means={} if hidden else {d: fsum(v) / len(v) for d, v in cells[k].items() if len(v) >= threshold},
-            hidden=hidden,
-        )
-        for k, hidden in zip(keys, hide, strict=True)
-    )
+    rows = _rows(everyone, filters, threshold, dimensions)
 
     total_n = len(chosen)
     # Every view one filter wider is also on offer: against each, the rest must be empty or large enough.
@@ -214,6 +171,66 @@ def director_view(
         intensity=intensity,
         participation=_participation(conn, filters, everyone),
     )
+
+
+def _rows(
+    everyone: Sequence[_Response], filters: Filters, threshold: int, dimensions: Sequence[str]
+) -> tuple[Row, ...]:
+    """The rows of a view: locations, or the teams of the chosen location (rules 1-3, per dimension).
+
+    A row's mean of a dimension counts the scores present; the cells hidden in a column hold 0 or at least
+    ``threshold`` scores, so that the column's total minus the shown cells gives no small group away."""
+    chosen = [r for r in everyone if r.within(filters.location_id, filters.discipline)]
+    by_team = filters.location_id is not None
+    sizes = _group_sizes(chosen, by_team)
+    cells: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in chosen:
+        key = r.team_id if by_team else r.location_id
+        for dimension in dimensions:
+            if dimension in r.scores:
+                cells[key][dimension].append(r.scores[dimension])
+    keys = list(sizes)
+    if filters.discipline is not None:
+        # Each row is also visible without the profession filter: the rest of its row must not be small.
+        unfiltered = _group_sizes([r for r in everyone if r.within(filters.location_id, None)], by_team)
+        small_rest = [not complement_ok(sizes[k][1], unfiltered.get(k, (None, 0))[1], threshold) for k in keys]
+    else:
+        small_rest = [False] * len(keys)
+    hidden_rows = hide_small_groups([sizes[k][1] for k in keys], threshold, forced=small_rest)
+    shown_cells: dict[str, list[bool]] = {
+        dimension: [
+            not hidden
+            for hidden in hide_small_groups([len(cells[k][dimension]) for k in keys], threshold, forced=hidden_rows)
+        ]
+        for dimension in dimensions
+    }
+    return tuple(
+        Row(
+            label=sizes[k][0],
+            n=sizes[k][1],
+            means={d: fsum(cells[k][d]) / len(cells[k][d]) for d in dimensions if shown_cells[d][i]},
+            hidden=hidden_rows[i],
+        )
+        for i, k in enumerate(keys)
+    )
+
+
+def comparison_view(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    organisation_id: int,
+    round_id: int,
+    *,
+    dimensions: Sequence[str],
+) -> tuple[Row, ...]:
+    """Every team of the organisation in one round, hidden exactly as the board overview hides it when a
+    location is chosen there: the two pages never show a different set of groups."""
+    threshold = settings.privacy.cross_team_threshold
+    everyone = _responses(conn, Filters(organisation_id, round_id), dimensions)
+    locations = sorted({r.location_id for r in everyone})
+    rows = [row for lid in locations for row in _rows(everyone, Filters(organisation_id, round_id, lid), threshold,
+                                                      dimensions)]  # fmt: skip
+    return tuple(sorted(rows, key=lambda row: row.label))
 
 
 def _participation(

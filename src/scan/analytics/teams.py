@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
-import pandas as pd
 
 from scan.analytics import RoundInfo, rounds_of
+from scan.analytics.disclosure import GroupFigure, figures_from_scores, widest_disagreements
 from scan.config import Settings
 from scan.network import Member, Tie, team_network
 from scan.questionnaire import Questionnaire
-from scan.scoring import SelfTeamGap, Spread, self_team_gaps, team_spread, widest_disagreements
+from scan.scoring import SelfTeamGap, self_team_gaps
 
 _TEAM_LABEL = "l.name || ' · ' || t.name"
 
@@ -39,7 +39,7 @@ class TeamView:
     threshold: int
     n_responses: int
     n_members: int
-    spreads: dict[str, Spread] = field(default_factory=dict)  # empty below the threshold
+    spreads: dict[str, GroupFigure] = field(default_factory=dict)  # empty below the threshold
     intensity: dict[str, dict[str, Counter]] = field(default_factory=dict)  # partner → current/desired → level → n
     own_gaps: tuple[SelfTeamGap, ...] = ()
     own_scores: dict[str, float] = field(default_factory=dict)
@@ -58,7 +58,7 @@ class TeamView:
     def means(self) -> dict[str, float]:
         return {d: s.mean for d, s in self.spreads.items()}
 
-    def disagreements(self, dimensions: tuple[str, ...], n: int = 3) -> list[Spread]:
+    def disagreements(self, dimensions: tuple[str, ...], n: int = 3) -> list[GroupFigure]:
         return widest_disagreements({d: s for d, s in self.spreads.items() if d in dimensions}, n)
 
 
@@ -146,12 +146,8 @@ def team_view(
     per_person = [by_response[rid] for rid in sorted(by_response) if rid in chosen]
     # In questionnaire order (before, the order in which a hash join happened to return the rows).
     order = {d: k for k, d in enumerate(questionnaire.dimension_ids())}
-    spreads = dict(
-        sorted(
-            ((d, s) for d, s in team_spread(per_person).items() if s.n >= threshold),
-            key=lambda item: order.get(item[0], len(order)),
-        )
-    )
+    figures = figures_from_scores(per_person, threshold=threshold, privacy=settings.privacy)
+    spreads = dict(sorted(figures.items(), key=lambda item: order.get(item[0], len(order))))
 
     intensity: dict[str, dict[str, Counter]] = {}
     for rid, partner, current, desired in conn.execute(
@@ -183,30 +179,6 @@ def participation(conn: duckdb.DuckDBPyConnection, team_id: int) -> list[tuple[R
         conn.execute("SELECT round_id, count(*) FROM responses WHERE team_id = ? GROUP BY ALL", [team_id]).fetchall()
     )
     return [(r, counts.get(r.id, 0), members) for r in rounds_of(conn, info.organisation_id)]
-
-
-def comparison(conn: duckdb.DuckDBPyConnection, organisation_id: int, round_id: int, threshold: int) -> pd.DataFrame:
-    """Teams × dimensions of one organisation and round: n and mean, the mean left empty below the threshold.
-
-    Deliberately without an organisation total beside it: total minus the shown teams would give away a
-    hidden team's figures.
-    """
-    frame = conn.execute(
-        f"""
-        SELECT a.team_id, {_TEAM_LABEL} AS team, d.name AS dimension, sum(a.n) AS n,
-               CASE WHEN sum(a.n) >= $threshold THEN sum(a.total) / sum(a.n) END AS mean
-        FROM team_aggregates a JOIN teams t ON t.id = a.team_id JOIN locations l ON l.id = t.location_id
-        JOIN dimensions d ON d.id = a.dimension_id
-        WHERE a.organisation_id = $organisation AND a.round_id = $round
-        GROUP BY ALL ORDER BY team, dimension
-        """,
-        {"organisation": organisation_id, "round": round_id, "threshold": threshold},
-    ).df()
-    responses = dict(
-        conn.execute("SELECT team_id, count(*) FROM responses WHERE round_id = ? GROUP BY ALL", [round_id]).fetchall()
-    )
-    frame["responses"] = frame["team_id"].map(responses).fillna(0).astype(int)
-    return frame
 
 
 def teams_of_organisation(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[TeamInfo]:

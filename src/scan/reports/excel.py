@@ -65,11 +65,11 @@ def _team_sheet(sheet: Worksheet, view: TeamView, lang: str) -> None:
 
 
 def _scores_sheet(sheet: Worksheet, view: TeamView, questionnaire: Questionnaire, lang: str) -> None:
-    columns = ("construct", "dimension_id", "dimension", "n", "mean", "sd", "min", "max")
+    columns = ("construct", "dimension_id", "dimension", "n", "mean", "sd")
     _head(sheet, [_t(lang, f"scores.{c}") for c in columns])
     for construct, dimension in score_rows(view, questionnaire):
         spread = view.spreads[dimension]
-        figures = (spread.mean, spread.sd, spread.min, spread.max)
+        figures = (spread.mean, spread.sd)
         sheet.append(
             [construct.name.get(lang), dimension, questionnaire.dimension_name(dimension).get(lang), spread.n]
             + [None if v is None else round(v, _DECIMALS) for v in figures]
@@ -77,7 +77,7 @@ def _scores_sheet(sheet: Worksheet, view: TeamView, questionnaire: Questionnaire
     for row in sheet.iter_rows(min_row=2, min_col=5):
         for cell in row:
             cell.number_format = _NUMBER_FORMAT
-    _widths(sheet, (_WIDE, 30, _WIDE) + (_NARROW,) * 5)
+    _widths(sheet, (_WIDE, 30, _WIDE) + (_NARROW,) * 3)
 
 
 def _intensity_sheet(sheet: Worksheet, view: TeamView, questionnaire: Questionnaire, lang: str) -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from fpdf.enums import Align, XPos, YPos
 
+from scan.analytics.disclosure import GroupFigure
 from scan.analytics.teams import TeamView
 from scan.locales import text
 from scan.questionnaire import Construct, PartnerType, Questionnaire
@@ -40,7 +41,6 @@ from scan.reports.pdf import (
     _radar_label_lines,
     _ReportPdf,
 )
-from scan.scoring import Spread
 
 # Dates, numbers and page numbers read the same in both reports, so those texts are taken from pdf.*.
 _SHARED_TEXTS = frozenset({"date", "months", "decimal_separator", "page"})
@@ -173,7 +173,7 @@ def _radar(pdf: _TeamPdf, view: TeamView, questionnaire: Questionnaire) -> None:
     _radar_legend(pdf)
 
 
-def _radar_point(pdf: _TeamPdf, spread: Spread, questionnaire: Questionnaire) -> RadarPoint:
+def _radar_point(pdf: _TeamPdf, spread: GroupFigure, questionnaire: Questionnaire) -> RadarPoint:
     label = short_label(questionnaire.dimension_name(spread.dimension).get(pdf.lang))
     return RadarPoint(spread.dimension, label, spread.mean, None)
 
@@ -214,8 +214,6 @@ def _disagreements(pdf: _TeamPdf, view: TeamView, questionnaire: Questionnaire) 
             "disagreements.detail",
             construct=short_label(constructs[spread.dimension].name.get(pdf.lang)),
             sd=pdf.number(spread.sd),
-            min=pdf.number(spread.min),
-            max=pdf.number(spread.max),
         )
         pdf.use(10.5, "B", ACCENT)
         pdf.cell(8, 5.5, f"{number}.")
@@ -341,7 +339,7 @@ def _stacked_bar(pdf: _TeamPdf, x: float, y: float, counts: Counter, total: int)
 # --- score table -------------------------------------------------------------------------------------------------
 
 
-_COLUMNS = ("n", "mean", "sd", "min", "max")
+_COLUMNS = ("n", "mean", "sd")
 
 
 def _scores(pdf: _TeamPdf, view: TeamView, questionnaire: Questionnaire) -> None:
@@ -370,11 +368,11 @@ def _score_head(pdf: _TeamPdf) -> None:
     pdf.ln(1)
 
 
-def _score_row(pdf: _TeamPdf, label: str, spread: Spread, *, group: bool) -> None:
+def _score_row(pdf: _TeamPdf, label: str, spread: GroupFigure, *, group: bool) -> None:
     """A construct's line is shaded and bold, its parts are indented under it."""
     pdf.set_fill_color(*ACCENT_PALE)
     pdf.use(9, "B" if group else "", INK)
-    figures = [pdf.number(value) for value in (spread.mean, spread.sd, spread.min, spread.max)]
+    figures = [pdf.number(value) for value in (spread.mean, spread.sd)]
     _table_line(pdf, [label, str(spread.n), *figures], indent=2 if group else 6, fill=group)
 
 

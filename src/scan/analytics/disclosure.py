@@ -1,0 +1,84 @@
+"""The disclosure rules: which figures of a group may be shown, and how exactly. Every group figure passes here.
+
+a. A group's mean shows from its threshold, counted per dimension (the scores present), not per response.
+b. Its spread (sd) shows only from the spread threshold, rounded; a group's lowest and highest value never show.
+   With one's own score, mean, lowest and highest of three people give both others' scores; so do mean and sd.
+c. Rows hidden together hold 0 or at least the threshold (``hide_small_groups``), and a filtered part shows
+   only when the rest of its parent is empty or large enough itself (``complement_ok``): otherwise a shown total
+   minus the shown rows gives a small group away.
+
+The thresholds are settings (data/settings.yaml, ``privacy``); nothing outside analytics reads them to decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from scan.config import PrivacySettings
+from scan.scoring import summary_from_moments
+
+
+@dataclass(frozen=True)
+class GroupFigure:
+    """One dimension of a group that may be shown: its mean, and its spread where rule b allows it."""
+
+    dimension: str
+    n: int  # the scores present for this dimension
+    mean: float
+    sd: float | None  # None below the spread threshold (or for a single score); rounded
+
+
+def group_figure(
+    dimension: str, n: int, total: float, total_sq: float, *, threshold: int, privacy: PrivacySettings
+) -> GroupFigure | None:
+    """Rules a and b for one dimension of one group, from its moments (n, Σx, Σx²); None: hidden."""
+    if n < threshold or n == 0:
+        return None
+    summary = summary_from_moments(n, total, total_sq)
+    sd = None
+    if n >= privacy.spread_threshold and summary.sd is not None:
+        sd = round(summary.sd, privacy.spread_decimals)
+    return GroupFigure(dimension, n, summary.mean, sd)
+
+
+def figures_from_scores(
+    per_person: Iterable[Mapping[str, float]], *, threshold: int, privacy: PrivacySettings
+) -> dict[str, GroupFigure]:
+    """Each dimension of a group whose scores present reach the threshold, from the members' scores."""
+    moments: dict[str, list[float]] = {}
+    for scores in per_person:
+        for dimension, value in scores.items():
+            held = moments.setdefault(dimension, [0, 0.0, 0.0])
+            held[0] += 1
+            held[1] += value
+            held[2] += value * value
+    figures = {
+        dimension: group_figure(dimension, int(n), total, total_sq, threshold=threshold, privacy=privacy)
+        for dimension, (n, total, total_sq) in moments.items()
+    }
+    return {d: f for d, f in figures.items() if f is not None}
+
+
+def widest_disagreements(figures: Mapping[str, GroupFigure], n: int = 3) -> list[GroupFigure]:
+    """The n dimensions where the group differs most (largest sd), among those whose spread may show."""
+    with_sd = [f for f in figures.values() if f.sd is not None]
+    return sorted(with_sd, key=lambda f: -f.sd)[:n]
+
+
+def hide_small_groups(sizes: Sequence[int], threshold: int, forced: Sequence[bool] | None = None) -> list[bool]:
+    """Rule c: which rows to hide (``forced``: hidden for another reason). The hidden rows together hold 0 or at
+    least ``threshold``: the smallest shown rows are hidden as well until they do."""
+    hidden = [n < threshold or bool(forced and forced[k]) for k, n in enumerate(sizes)]
+    while 0 < sum(n for n, h in zip(sizes, hidden, strict=True) if h) < threshold:
+        shown = [(n, k) for k, (n, h) in enumerate(zip(sizes, hidden, strict=True)) if not h]
+        if not shown:
+            break
+        hidden[min(shown)[1]] = True
+    return hidden
+
+
+def complement_ok(n: int, parent_n: int, threshold: int) -> bool:
+    """Rule c for a filter: the part outside it is empty or large enough itself."""
+    rest = parent_n - n
+    return rest == 0 or rest >= threshold
