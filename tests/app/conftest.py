@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scan.config import REPO_ROOT
+from scan.store import connect
+from tests.helpers import SecondOrganisation, add_second_organisation
 
 
 @pytest.fixture
@@ -30,3 +32,13 @@ def new_app(demo_db: Path) -> Callable[[], AppTest]:
         return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
 
     return make
+
+
+@pytest.fixture
+def elders(demo_db: Path, questionnaire, model) -> SecondOrganisation:
+    """A second organisation in the demo database, with its own administrator, people, answers, invite and log."""
+    conn = connect(demo_db)
+    try:
+        return add_second_organisation(conn, questionnaire, model)
+    finally:
+        conn.close()
