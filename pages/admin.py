@@ -173,7 +173,7 @@ with tabs[4]:
 with tabs[5]:
     st.write(t("admin.export_intro"))
     what = st.selectbox(t("admin.export_what"), EXPORTS, key="export_what")
-    frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold)
+    frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold, organisation_id=org)
     st.download_button(
         t("admin.export_download"),
         frame.to_csv(index=False).encode("utf-8"),

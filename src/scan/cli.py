@@ -73,7 +73,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     conn = connect(args.db, read_only=True)
     min_n = args.min_n if args.min_n is not None else config.settings().privacy.cross_team_threshold
     try:
-        write_export(conn, default_questionnaire(), args.what, args.format, args.out, min_n)
+        write_export(
+            conn, default_questionnaire(), args.what, args.format, args.out, min_n, organisation_id=args.organisation
+        )
     except (BrokenPipeError, duckdb.IOException) as exc:
         # A reader such as `head` that stops early is not an error of ours.
         if "broken pipe" not in str(exc).lower() and not isinstance(exc, BrokenPipeError):
@@ -192,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="team-scores: leave out groups under this size (default 5)",
     )
     p.add_argument("--out", type=Path, default=None, help="output file (default: standard output, CSV only)")
+    p.add_argument("--organisation", type=_positive, default=None, help="organisation number (default: every one)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("invite", help="make an invite code that places a new user in a team")

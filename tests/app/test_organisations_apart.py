@@ -1,12 +1,13 @@
 """Organisations apart, through the real app: the demo organisation's administrator sees nothing of a second
-organisation in the same database, on any tab.
+organisation in the same database, on any tab or in any download.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import log_in, message
+from scan.exports import EXPORTS
+from tests.app.helpers import downloaded, log_in, message
 
 ADMIN_TABS = ("structure", "users", "invites", "rounds", "import", "export", "audit", "privacy")
 # What each tab shows of the demo organisation itself: a tab that shows nothing would hide nothing either.
@@ -51,3 +52,12 @@ def test_no_tab_of_the_administration_shows_another_organisation(new_app, elders
     shown = shown_in(found)
     assert OWN.get(tab, "") in shown and shown.strip()
     assert_nothing_of(elders, shown)
+
+
+def test_every_research_export_holds_only_the_own_organisation(new_app, elders, served_files):
+    at = admin_page(new_app)
+    for what in EXPORTS:
+        next(s for s in at.selectbox if s.key == "export_what").set_value(what).run()
+        exported = downloaded(at, served_files, "export_download").decode("utf-8")
+        assert exported.count("\n") > 1, what  # a header and rows of the own organisation
+        assert_nothing_of(elders, exported)

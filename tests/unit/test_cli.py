@@ -124,3 +124,21 @@ def test_invite_round_and_password_reset_commands(tmp_path):
 
     stored = conn.execute("SELECT password_hash FROM accounts WHERE username = 'professional'").fetchone()[0]
     assert check_password("nieuw-wachtwoord", stored) and find_account(conn, "professional") is not None
+
+
+def test_export_of_one_organisation(tmp_path, questionnaire, model):
+    from scan.store import connect
+    from scan.store.org import add_organisation, register_questionnaire
+    from tests.helpers import add_second_organisation
+
+    db, out = tmp_path / "two.duckdb", tmp_path / "scores.csv"
+    conn = connect(db)
+    register_questionnaire(conn, questionnaire)
+    elders = add_second_organisation(conn, questionnaire, model)
+    empty = add_organisation(conn, "Stichting Leeg")
+    conn.close()
+    export = ["export", "--db", str(db), "--what", "scores", "--out", str(out), "--organisation"]
+    assert main([*export, str(elders.organisation_id)]) == 0
+    assert "IKC Elders · Bovenbouw Elders" in out.read_text()
+    assert main([*export, str(empty)]) == 0
+    assert out.read_text().strip() == "respondent_id,team,wave,dimension,score"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scan import accounts, admin
+from scan.exports import EXPORTS, export_frame
 from scan.locales import text
 from scan.store import connect
 from scan.store.org import add_user, create_invite, delete_user, revoke_invite
@@ -41,6 +42,19 @@ def test_the_audit_log_holds_only_the_organisations_own_entries(db, org, adminis
     theirs = admin.audit_log(db, elders.organisation_id)
     assert {"invite.create", "invite.revoke", "privacy.retention"} <= set(theirs["action"])
     assert "Beheerder Test" not in set(theirs["actor"])
+
+
+def test_research_exports_hold_only_the_organisations_own_rows(db, org, questionnaire, elders):
+    for what in EXPORTS:
+        mine = export_frame(db, questionnaire, what, 1, organisation_id=org.organisation_id)
+        shown = mine.to_csv(index=False)
+        assert not any(marker in shown for marker in elders.markers), what
+        assert not any(pseudonym in shown for pseudonym in elders.pseudonyms), what
+        if what != "codebook":
+            theirs = export_frame(db, questionnaire, what, 1, organisation_id=elders.organisation_id).to_csv()
+            assert "IKC Elders · Bovenbouw Elders" in theirs, what
+            everything = export_frame(db, questionnaire, what, 1, organisation_id=None).to_csv()
+            assert "IKC Elders · Bovenbouw Elders" in everything, what
 
 
 def test_users_and_invites_are_read_per_organisation(db, org, administrator, elders):
