@@ -101,6 +101,27 @@ def set_login(
     )
 
 
+def add_organisation_with_administrator(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    admin_name: str,
+    username: str,
+    password_hash: str,
+    actor_user_id: int | None,
+) -> int:
+    """A new organisation and its first administrator, in one transaction (the platform's task). Returns its id."""
+    with transaction(conn):
+        organisation_id = add_organisation(conn, name)
+        admin_user_id = add_user(
+            conn, organisation_id=organisation_id, display_name=admin_name, discipline=None, username=username,
+            password_hash=password_hash, roles=("admin",),
+        )  # fmt: skip
+        detail = {"organisation_id": organisation_id, "admin_user_id": admin_user_id}
+        audit(conn, actor_user_id, "organisation.create", detail, organisation_id=organisation_id)
+    return organisation_id
+
+
 def open_round(conn: duckdb.DuckDBPyConnection, organisation_id: int, name: str) -> int:
     """Open the next measurement round; the organisation's previous open round is closed first."""
     name = clean_name(name, "round", max_length=60)
@@ -244,7 +265,7 @@ def set_roles(
     conn: duckdb.DuckDBPyConnection, user_id: int, roles: list[str], *, actor_user_id: int | None, now: float
 ) -> None:
     """The person's roles in their organisation, by an administrator of that organisation. Platform administration
-    is not among them: only the platform gives it, and it stays when these change.
+    is not among them: only the platform gives it (grant_platform_admin), and it stays when these change.
     New roles end the user's sessions: the menu and the guards are built from the roles at sign-in."""
     from scan.store.accounts import end_sessions
 
@@ -259,6 +280,23 @@ def set_roles(
         conn.execute("INSERT INTO user_roles SELECT ?, unnest(?::VARCHAR[])", [user_id, roles])
         end_sessions(conn, user_id, now)
         audit(conn, actor_user_id, "user.roles", {"user_id": user_id, "roles": roles}, organisation_id=organisation_id)
+
+    write(conn, work)
+
+
+def grant_platform_admin(conn: duckdb.DuckDBPyConnection, user_id: int, *, now: float) -> None:
+    """The platform's own decision (the command line): the person may create organisations and back up and restore
+    the whole database. Ends their sessions, like every change of roles. Logged in their organisation too, so that
+    its administrators see who of theirs can reach every organisation."""
+    from scan.store.accounts import end_sessions
+
+    def work() -> None:
+        organisation_id = organisation_of_user(conn, user_id)
+        if organisation_id is None:
+            raise ValueError(f"no user {user_id}")
+        conn.execute("INSERT INTO user_roles VALUES (?, 'platform_admin') ON CONFLICT DO NOTHING", [user_id])
+        end_sessions(conn, user_id, now)
+        audit(conn, None, "user.platform_admin", {"user_id": user_id}, organisation_id=organisation_id)
 
     write(conn, work)
 
