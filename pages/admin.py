@@ -1,5 +1,5 @@
-"""Beheer: locations and teams, users and roles, invites, rounds, roster import, research export, backup,
-audit log and retention. For administrators of the organisation; all but the backup of their own organisation only."""
+"""Beheer: locations and teams, users and roles, invites, rounds, roster import, research export, audit log and
+retention. For administrators, of their own organisation only (the whole-database backup is the platform's)."""
 
 from datetime import datetime, timedelta
 
@@ -26,7 +26,7 @@ st.title(t("admin.title"))
 tabs = st.tabs(
     [
         t(f"admin.tab_{name}")
-        for name in ("structure", "users", "invites", "rounds", "import", "export", "backup", "audit", "privacy")
+        for name in ("structure", "users", "invites", "rounds", "import", "export", "audit", "privacy")
     ]
 )
 teams = teams_of_organisation(conn, org)
@@ -183,34 +183,9 @@ with tabs[5]:
     )
 
 with tabs[6]:
-    from scan.store.backup import BackupError, backup_bytes, restore_bytes
-
-    st.write(t("admin.backup_intro"))
-    if st.button(t("admin.backup_make"), key="backup_make"):
-        st.session_state["_backup"] = backup_bytes(conn)
-    if "_backup" in st.session_state:
-        st.download_button(
-            t("admin.backup_download"),
-            st.session_state["_backup"],
-            key="backup_download",
-            file_name=f"kindcentrum-scan-{datetime.now():%Y%m%d-%H%M}.zip",
-            mime="application/zip",
-        )
-    st.warning(t("admin.restore_intro"), icon=":material/warning:")
-    restore = st.file_uploader(t("admin.upload"), type=["zip"], key="restore_file")
-    sure = st.checkbox(t("admin.restore_confirm"), key="restore_confirm")
-    if restore is not None and st.button(t("admin.restore_button"), disabled=not sure, key="restore_button"):
-        try:
-            counts = restore_bytes(conn, restore.getvalue())
-            forget_account()
-            st.success(t("admin.restored", n=sum(counts.values())))
-        except BackupError as error:
-            st.error(t(f"backup.{error.code}"))
-
-with tabs[7]:
     st.dataframe(admin.audit_log(conn, org), hide_index=True, width="stretch")
 
-with tabs[8]:
+with tabs[7]:
     st.write(t("admin.retention_intro"))
     months = st.number_input(
         t("admin.retention_months"),

@@ -1,5 +1,5 @@
 """Organisations apart, through the real app: the demo organisation's administrator sees nothing of a second
-organisation in the same database, on any tab or in any download.
+organisation in the same database, on any tab or in any download, and the backup of the whole database is not there.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from scan.exports import EXPORTS
-from tests.app.helpers import downloaded, log_in, message
+from tests.app.helpers import downloaded, is_refused, log_in, message
 
 ADMIN_TABS = ("structure", "users", "invites", "rounds", "import", "export", "audit", "privacy")
 # What each tab shows of the demo organisation itself: a tab that shows nothing would hide nothing either.
@@ -61,3 +61,11 @@ def test_every_research_export_holds_only_the_own_organisation(new_app, elders, 
         exported = downloaded(at, served_files, "export_download").decode("utf-8")
         assert exported.count("\n") > 1, what  # a header and rows of the own organisation
         assert_nothing_of(elders, exported)
+
+
+def test_the_administration_offers_no_backup_of_the_whole_database(new_app, elders):
+    at = admin_page(new_app)
+    assert [tab.label for tab in at.tabs] == [message("nl", f"admin.tab_{tab}") for tab in ADMIN_TABS]
+    assert not any(b.key in ("backup_make", "restore_button") for b in at.button)
+    assert not any(u.key == "restore_file" for u in at.get("file_uploader"))
+    assert is_refused(at, "pages/platform.py")
