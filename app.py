@@ -25,6 +25,14 @@ def refuse_to_start(reason: str) -> None:
     st.error(t(f"auth.{reason}"), icon=":material/key_off:")
 
 
+# The board section: page, icon, the role that opens it.
+BOARD_PAGES = (
+    ("director", "dashboard", "director"),
+    ("admin", "admin_panel_settings", "admin"),
+    ("platform", "domain", "platform_admin"),
+)
+
+
 def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
     """Only what the roles allow. The first page of the first section is the default (the site's root)."""
     about = [
@@ -42,8 +50,9 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
         }
     roles = set(roles)
     scans = bool({"professional", "team_lead"} & roles)
-    # The first page: one's own scan, else the board overview, else the administration, else the account.
-    first = "scan" if scans else "director" if "director" in roles else "admin" if "admin" in roles else "account"
+    # The first page: one's own scan, else the first page of the board section (the overview, the administration,
+    # the platform), else the account.
+    first = "scan" if scans else next((name for name, _, role in BOARD_PAGES if role in roles), "account")
 
     def page(name: str, icon: str) -> st.Page:
         return st.Page(f"pages/{name}.py", title=t(f"nav.{name}"), icon=f":material/{icon}:", default=name == first)
@@ -51,11 +60,7 @@ def pages_for(roles: tuple[str, ...] | None) -> dict[str, list]:
     mine = [page("scan", "edit_note"), page("report", "insights")] if scans else []
     mine.append(page("account", "person"))
     sections = {t("nav.section_me"): mine}
-    board = [
-        page(name, icon)
-        for name, icon, role in (("director", "dashboard", "director"), ("admin", "admin_panel_settings", "admin"))
-        if role in roles
-    ]
+    board = [page(name, icon) for name, icon, role in BOARD_PAGES if role in roles]
     if board:
         sections[t("nav.section_board")] = board
     team = [page("team", "groups"), page("network", "hub"), page("dialogue", "forum")] if scans else []

@@ -1,5 +1,5 @@
-"""Beheer: locations and teams, users and roles, invites, rounds, roster import, research export, backup,
-audit log and retention. For administrators of the organisation."""
+"""Beheer: locations and teams, users and roles, invites, rounds, roster import, research export, audit log and
+retention. For administrators, of their own organisation only (the whole-database backup is the platform's)."""
 
 from datetime import datetime, timedelta
 
@@ -11,11 +11,11 @@ from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
 from scan.store.org import add_location, add_team, close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.retention import apply_retention, retention_months, set_retention
-from scan.store.schema import ROLES
+from scan.store.schema import ORGANISATION_ROLES
 from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import current_language, t
 from scan.ui.session import db, questionnaire, settings
-from scan.ui.widgets import show_problems
+from scan.ui.widgets import refusal_shown, show_problems
 from scan.validation import InvalidInput
 
 account = require_roles("admin")
@@ -26,7 +26,7 @@ st.title(t("admin.title"))
 tabs = st.tabs(
     [
         t(f"admin.tab_{name}")
-        for name in ("structure", "users", "invites", "rounds", "import", "export", "backup", "audit", "privacy")
+        for name in ("structure", "users", "invites", "rounds", "import", "export", "audit", "privacy")
     ]
 )
 teams = teams_of_organisation(conn, org)
@@ -71,29 +71,39 @@ with tabs[1]:
         format_func=lambda uid: people.set_index("id").at[uid, "name"],
     )
     if chosen is not None:
-        current = list(people.set_index("id").at[chosen, "roles"] or [])
+        # Platform administration is the platform's to give: it is not offered here, and stays when roles change.
+        current = [role for role in people.set_index("id").at[chosen, "roles"] or [] if role in ORGANISATION_ROLES]
         roles = st.multiselect(
-            t("admin.roles"), ROLES, default=current, key="admin_roles", format_func=lambda role: t(f"roles.{role}")
+            t("admin.roles"),
+            ORGANISATION_ROLES,
+            default=current,
+            key="admin_roles",
+            format_func=lambda role: t(f"roles.{role}"),
         )
+        # The store refuses people of another organisation too: the list above is not the only guard.
         if st.button(t("admin.save_roles"), key="admin_save_roles"):
-            try:
-                admin.set_roles(conn, chosen, roles, actor_user_id=account.user_id)
-                forget_account()
-                st.success(t("admin.saved"))
-            except InvalidInput as problems:
-                show_problems(problems)
+            with refusal_shown():
+                try:
+                    admin.set_roles(conn, chosen, roles, actor_user_id=account.user_id)
+                    forget_account()
+                    st.success(t("admin.saved"))
+                except InvalidInput as problems:
+                    show_problems(problems)
         # Blocking is an administrator's decision and ends the person's sessions; sign-in itself only slows down.
         block, unblock = st.columns(2)
         if block.button(t("admin.block"), disabled=chosen == account.user_id, key="admin_block"):
-            accounts.block(conn, chosen, True, actor_user_id=account.user_id)
-            st.success(t("admin.blocked"))
+            with refusal_shown():
+                accounts.block(conn, chosen, True, actor_user_id=account.user_id)
+                st.success(t("admin.blocked"))
         if unblock.button(t("admin.unblock"), key="admin_unblock"):
-            accounts.block(conn, chosen, False, actor_user_id=account.user_id)
-            st.success(t("admin.unblocked"))
+            with refusal_shown():
+                accounts.block(conn, chosen, False, actor_user_id=account.user_id)
+                st.success(t("admin.unblocked"))
         sure = st.checkbox(t("admin.delete_user_confirm"), key="admin_delete_confirm")
         if st.button(t("admin.delete_user"), disabled=not sure or chosen == account.user_id, key="admin_delete_user"):
-            delete_user(conn, chosen, actor_user_id=account.user_id)
-            st.success(t("admin.deleted"))
+            with refusal_shown():
+                delete_user(conn, chosen, actor_user_id=account.user_id)
+                st.success(t("admin.deleted"))
 
 with tabs[2]:
     with st.form("make_invite"):
@@ -101,22 +111,24 @@ with tabs[2]:
         uses = st.number_input(t("admin.max_uses"), min_value=1, max_value=500, value=30, key="invite_uses")
         days = st.number_input(t("admin.days"), min_value=1, max_value=365, value=30, key="invite_days")
         if st.form_submit_button(t("admin.make_invite"), type="primary") and team is not None:
-            code = create_invite(
-                conn,
-                team.id,
-                created_by=account.user_id,
-                max_uses=int(uses),
-                expires_at=datetime.now() + timedelta(days=int(days)),
-            )
-            st.success(t("admin.made_invite", code=code))
+            with refusal_shown():
+                code = create_invite(
+                    conn,
+                    team.id,
+                    created_by=account.user_id,
+                    max_uses=int(uses),
+                    expires_at=datetime.now() + timedelta(days=int(days)),
+                )
+                st.success(t("admin.made_invite", code=code))
     invites = admin.invites_of(conn, org)
     st.dataframe(invites, hide_index=True, width="stretch")
     active = invites[invites["revoked_at"].isna()]["code"].tolist()
     if active:
         code = st.selectbox(t("admin.revoke"), active, key="revoke_code")
         if st.button(t("admin.revoke"), key="revoke_invite"):
-            revoke_invite(conn, code, actor_user_id=account.user_id)
-            st.success(t("admin.revoked"))
+            with refusal_shown():
+                revoke_invite(conn, code, actor_user_id=account.user_id)
+                st.success(t("admin.revoked"))
 
 with tabs[3]:
     current = open_round_of(conn, org)
@@ -161,7 +173,7 @@ with tabs[4]:
 with tabs[5]:
     st.write(t("admin.export_intro"))
     what = st.selectbox(t("admin.export_what"), EXPORTS, key="export_what")
-    frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold)
+    frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold, organisation_id=org)
     st.download_button(
         t("admin.export_download"),
         frame.to_csv(index=False).encode("utf-8"),
@@ -171,34 +183,9 @@ with tabs[5]:
     )
 
 with tabs[6]:
-    from scan.store.backup import BackupError, backup_bytes, restore_bytes
-
-    st.write(t("admin.backup_intro"))
-    if st.button(t("admin.backup_make"), key="backup_make"):
-        st.session_state["_backup"] = backup_bytes(conn)
-    if "_backup" in st.session_state:
-        st.download_button(
-            t("admin.backup_download"),
-            st.session_state["_backup"],
-            key="backup_download",
-            file_name=f"kindcentrum-scan-{datetime.now():%Y%m%d-%H%M}.zip",
-            mime="application/zip",
-        )
-    st.warning(t("admin.restore_intro"), icon=":material/warning:")
-    restore = st.file_uploader(t("admin.upload"), type=["zip"], key="restore_file")
-    sure = st.checkbox(t("admin.restore_confirm"), key="restore_confirm")
-    if restore is not None and st.button(t("admin.restore_button"), disabled=not sure, key="restore_button"):
-        try:
-            counts = restore_bytes(conn, restore.getvalue())
-            forget_account()
-            st.success(t("admin.restored", n=sum(counts.values())))
-        except BackupError as error:
-            st.error(t(f"backup.{error.code}"))
+    st.dataframe(admin.audit_log(conn, org), hide_index=True, width="stretch")
 
 with tabs[7]:
-    st.dataframe(admin.audit_log(conn), hide_index=True, width="stretch")
-
-with tabs[8]:
     st.write(t("admin.retention_intro"))
     months = st.number_input(
         t("admin.retention_months"),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from scan.config import PrivacySettings
 from scan.questionnaire import Questionnaire
+from scan.scoring import ScoringModel
 
 # For tests of what the store keeps (not of what may be shown): every group figure, sd to 2 decimals.
 PRIVACY = PrivacySettings(team_threshold=1, cross_team_threshold=1, spread_threshold=1, spread_decimals=2)
@@ -43,3 +46,54 @@ def scan_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
     return subprocess.run(
         [sys.executable, "-m", "scan", *args], input=stdin, capture_output=True, text=True, timeout=600
     )
+
+
+ELDERS_PASSWORD = "elders-wachtwoord"
+
+
+@dataclass(frozen=True)
+class SecondOrganisation:
+    """Another organisation in the same database, with something in every place an administrator looks."""
+
+    organisation_id: int
+    team_id: int
+    round_id: int
+    members: list[int]
+    administrator: int
+    invite: str
+    pseudonyms: list[str]
+    # Words that occur only in this organisation's names: none may reach another organisation's administrator.
+    markers: tuple[str, ...] = ("Elders", "beheer.elders", "ELDERS-CODE")
+
+
+def add_second_organisation(
+    conn: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, model: ScoringModel
+) -> SecondOrganisation:
+    """A location, a team of six who all answered (with ties to each other), an administrator with a login, an open
+    round, an invite and audit entries of its own."""
+    from scan.passwords import hash_password
+    from scan.store.org import add_location, add_organisation, add_team, add_user, create_invite, open_round
+    from scan.store.responses import Submission, Tie, submit
+    from scan.store.retention import set_retention
+
+    organisation_id = add_organisation(conn, "Stichting Elders")
+    team_id = add_team(conn, add_location(conn, organisation_id, "IKC Elders"), "Bovenbouw Elders")
+    disciplines = ["leerkracht", "pedagogisch_medewerker", "jeugdhulp"]
+    members = [
+        add_user(conn, organisation_id=organisation_id, display_name=f"Lid Elders {k}", discipline=disciplines[k % 3],
+                 team_ids=[team_id])
+        for k in range(6)
+    ]  # fmt: skip
+    administrator = add_user(
+        conn, organisation_id=organisation_id, display_name="Beheerder Elders", discipline=None,
+        username="beheer.elders", password_hash=hash_password(ELDERS_PASSWORD), roles=["admin"],
+    )  # fmt: skip
+    round_id = open_round(conn, organisation_id, "Ronde Elders")
+    for k, member in enumerate(members):
+        ties = [Tie(members[(k + 1) % len(members)], 3, True)]
+        answers = full_answers(questionnaire, 2 + k % 3)
+        submit(conn, questionnaire, model, Submission(str(uuid.uuid4()), member, team_id, round_id, answers, ties=ties))
+    invite = create_invite(conn, team_id, created_by=administrator, code="ELDERS-CODE-1")
+    set_retention(conn, organisation_id, 24, actor_user_id=administrator)
+    pseudonyms = [conn.execute("SELECT pseudonym FROM users WHERE id = ?", [m]).fetchone()[0] for m in members]
+    return SecondOrganisation(organisation_id, team_id, round_id, members, administrator, invite, pseudonyms)

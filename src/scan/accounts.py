@@ -139,7 +139,16 @@ def find_invite(conn: duckdb.DuckDBPyConnection, code: str, now: datetime | None
     return account_store.find_invite(conn, normalise_code(code), now or datetime.now())
 
 
-def _password_problems(password: str, repeat: str, field: str = "password") -> list[Problem]:
+def username_problems(conn: duckdb.DuckDBPyConnection, username: str) -> list[Problem]:
+    """What is wrong with a new username (already normalised to lower case): its form, or that it is taken."""
+    if not _USERNAME.match(username):
+        return [Problem("username_invalid", "username", "3-32 letters, digits, dots, dashes or underscores")]
+    if find_account(conn, username) is not None:
+        return [Problem("username_taken", "username", "this username is taken")]
+    return []
+
+
+def password_problems(password: str, repeat: str, field: str = "password") -> list[Problem]:
     if len(password) < MIN_PASSWORD_LENGTH:
         return [Problem("password_too_short", field, f"a password needs at least {MIN_PASSWORD_LENGTH} characters")]
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
@@ -167,10 +176,7 @@ def register_with_invite(
     if find_invite(conn, code) is None:
         problems.append(Problem("invite_unknown", "code", "unknown, expired or used-up invite code"))
     username = (username or "").strip().lower()
-    if not _USERNAME.match(username):
-        problems.append(Problem("username_invalid", "username", "3-32 letters, digits, dots, dashes or underscores"))
-    elif find_account(conn, username) is not None:
-        problems.append(Problem("username_taken", "username", "this username is taken"))
+    problems.extend(username_problems(conn, username))
     try:
         name = clean_name(display_name, "display_name")
     except InvalidInput as exc:
@@ -181,7 +187,7 @@ def register_with_invite(
         problems.append(Problem("email_invalid", "email", "not an e-mail address"))
     if discipline not in disciplines:
         problems.append(Problem("required", "discipline", "choose a profession"))
-    problems.extend(_password_problems(password or "", password_repeat or ""))
+    problems.extend(password_problems(password or "", password_repeat or ""))
     if problems:
         raise InvalidInput(problems)
 
@@ -203,7 +209,7 @@ def change_password(conn: duckdb.DuckDBPyConnection, user_id: int, old: str, new
     """Every session of the user ends, this one too: they sign in again with the new password."""
     if not check_password(old or "", account_store.password_hash_of(conn, user_id)):
         raise InvalidInput([Problem("password_wrong", "old_password", "the current password is not right")])
-    problems = _password_problems(new or "", repeat or "")
+    problems = password_problems(new or "", repeat or "")
     if problems:
         raise InvalidInput(problems)
     account_store.set_password(
@@ -216,7 +222,7 @@ def reset_password(conn: duckdb.DuckDBPyConnection, username: str, new: str, *, 
     account = find_account(conn, username)
     if account is None:
         raise InvalidInput([Problem("unknown_user", "username", f"no account {username!r}")])
-    problems = _password_problems(new or "", new or "")
+    problems = password_problems(new or "", new or "")
     if problems:
         raise InvalidInput(problems)
     account_store.set_password(

@@ -1,6 +1,8 @@
 """What an administrator keeps in order: users and roles, invites, the audit log, deleting a person.
 
-Reads here are lists for the administration pages; the writes are in the store and each leaves an audit entry.
+Reads here are lists for the administration pages, each of one organisation: an administrator sees their own
+organisation only. The writes are in the store, which refuses people and invites of another organisation, and each
+leaves an audit entry.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from scan.store import org
-from scan.store.schema import ROLES
+from scan.store.schema import ORGANISATION_ROLES
 from scan.validation import InvalidInput, Problem
 
 
@@ -31,9 +33,11 @@ def users_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> pd.DataFr
 
 
 def set_roles(conn: duckdb.DuckDBPyConnection, user_id: int, roles: Iterable[str], *, actor_user_id: int) -> None:
+    """The roles of a person of the administrator's own organisation (else NotInOrganisation)."""
     roles = sorted(set(roles))
-    if not roles or set(roles) - set(ROLES):
-        raise InvalidInput([Problem("unknown_role", "roles", f"roles must be a non-empty subset of {ROLES}")])
+    if not roles or set(roles) - set(ORGANISATION_ROLES):
+        message = f"roles must be a non-empty subset of {ORGANISATION_ROLES}"
+        raise InvalidInput([Problem("unknown_role", "roles", message)])
     org.set_roles(conn, user_id, roles, actor_user_id=actor_user_id, now=time.time())
 
 
@@ -48,13 +52,14 @@ def invites_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> pd.Data
     ).df()
 
 
-def audit_log(conn: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
-    """Who changed what, when: newest first. Actors appear by name where they still exist."""
+def audit_log(conn: duckdb.DuckDBPyConnection, organisation_id: int, limit: int = 200) -> pd.DataFrame:
+    """Who changed what in the organisation, when: newest first. Actors appear by name where they still exist."""
     return conn.execute(
         """
         SELECT g.occurred_at, coalesce(u.display_name, CAST(g.actor_user_id AS VARCHAR), '') AS actor, g.action,
                g.detail
-        FROM audit_log g LEFT JOIN users u ON u.id = g.actor_user_id ORDER BY g.id DESC LIMIT ?
+        FROM audit_log g LEFT JOIN users u ON u.id = g.actor_user_id
+        WHERE g.organisation_id = ? ORDER BY g.id DESC LIMIT ?
         """,
-        [limit],
+        [organisation_id, limit],
     ).df()

@@ -1,4 +1,4 @@
-"""Command line: python -m scan {init,demo,export,bench} --help"""
+"""Command line: python -m scan <command> --help (python -m scan --help lists the commands)"""
 
 from __future__ import annotations
 
@@ -73,7 +73,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     conn = connect(args.db, read_only=True)
     min_n = args.min_n if args.min_n is not None else config.settings().privacy.cross_team_threshold
     try:
-        write_export(conn, default_questionnaire(), args.what, args.format, args.out, min_n)
+        write_export(
+            conn, default_questionnaire(), args.what, args.format, args.out, min_n, organisation_id=args.organisation
+        )
     except (BrokenPipeError, duckdb.IOException) as exc:
         # A reader such as `head` that stops early is not an error of ours.
         if "broken pipe" not in str(exc).lower() and not isinstance(exc, BrokenPipeError):
@@ -164,6 +166,39 @@ def cmd_round(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_organisation(args: argparse.Namespace) -> int:
+    from scan.platform import create_organisation
+    from scan.validation import InvalidInput
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    conn = connect(args.db)
+    try:
+        created = create_organisation(
+            conn, name=args.name, admin_name=args.admin_name, admin_username=args.admin_username, password=password,
+            actor_user_id=None,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+    print(f"organisation {created.organisation_id} '{created.name}' created, administrator {created.admin_username}")
+    if password is None:
+        # Printed once and stored nowhere but as a hash: the administrator chooses their own under Mijn account.
+        print(f"one-time password: {created.password}")
+    return 0
+
+
+def cmd_platform_admin(args: argparse.Namespace) -> int:
+    from scan.platform import grant_platform_admin
+    from scan.validation import InvalidInput
+
+    conn = connect(args.db)
+    try:
+        grant_platform_admin(conn, args.username)
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+    print(f"{args.username} is a platform administrator (organisations, whole-database backup); signed out everywhere")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m scan", description="Kindcentrum Scan: database, demo data, exports, benchmark.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -192,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="team-scores: leave out groups under this size (default 5)",
     )
     p.add_argument("--out", type=Path, default=None, help="output file (default: standard output, CSV only)")
+    p.add_argument("--organisation", type=_positive, default=None, help="organisation number (default: every one)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("invite", help="make an invite code that places a new user in a team")
@@ -213,6 +249,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation", type=_positive, required=True, help="organisation number")
     p.add_argument("--name", help="name of the new round, e.g. 'Najaar 2026'")
     p.set_defaults(func=cmd_round)
+
+    p = sub.add_parser("organisation", help="create an organisation and its first administrator (the platform)")
+    p.add_argument("action", choices=("create",))
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--name", required=True, help="name of the organisation, e.g. 'Stichting Kindcentra Oost'")
+    p.add_argument("--admin-username", required=True, help="username of its first administrator")
+    p.add_argument("--admin-name", required=True, help="that administrator's name as others see it")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the administrator's password from standard input (default: print a new one-time password)",
+    )
+    p.set_defaults(func=cmd_organisation)
+
+    p = sub.add_parser(
+        "platform-admin", help="make an account a platform administrator (organisations, whole-database backup)"
+    )
+    p.add_argument("--db", type=Path, required=True, help=db_help)
+    p.add_argument("--username", required=True)
+    p.set_defaults(func=cmd_platform_admin)
 
     p = sub.add_parser("bench", help="measure the data path on a generated data set")
 

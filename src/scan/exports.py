@@ -32,25 +32,34 @@ class ExportError(ValueError):
     pass
 
 
-def export_sql(what: str, min_n: int) -> tuple[str, list]:
+def _of_organisation(keyword: str, column: str, organisation_id: int | None) -> tuple[str, list]:
+    """The condition (after WHERE or AND) that keeps one organisation's rows, and its parameter; no condition for
+    None: every organisation (the command line, which the platform runs)."""
+    return ("", []) if organisation_id is None else (f" {keyword} {column} = ?", [organisation_id])
+
+
+def export_sql(what: str, min_n: int, organisation_id: int | None) -> tuple[str, list]:
+    """The query of one export, of one organisation's rows (``organisation_id`` None: of every organisation)."""
+    where, params = _of_organisation("WHERE", "l.organisation_id", organisation_id)
     if what == "answers":
         return (
             f"SELECT u.pseudonym AS respondent_id, {_TEAM} AS team, r.wave, x.item_id, x.value"
-            f" FROM answers x {_RESPONSE_JOINS} ORDER BY p.id, x.item_id",
-            [],
+            f" FROM answers x {_RESPONSE_JOINS}{where} ORDER BY p.id, x.item_id",
+            params,
         )
     if what == "scores":
         return (
             f"SELECT u.pseudonym AS respondent_id, {_TEAM} AS team, r.wave, x.dimension, x.score"
-            f" FROM scores x {_RESPONSE_JOINS} ORDER BY p.id, x.dimension",
-            [],
+            f" FROM scores x {_RESPONSE_JOINS}{where} ORDER BY p.id, x.dimension",
+            params,
         )
     if what == "team-scores":
+        where, params = _of_organisation("WHERE", "organisation_id", organisation_id)
         return (
             f"""
             WITH g AS (
                 SELECT team_id, round_id, dimension_id, sum(n) AS n, sum(total) AS total, sum(total_sq) AS total_sq
-                FROM team_aggregates GROUP BY ALL HAVING sum(n) >= ?
+                FROM team_aggregates{where} GROUP BY ALL HAVING sum(n) >= ?
             )
             SELECT {_TEAM} AS team, r.wave, d.name AS dimension, g.n, g.total / g.n AS mean,
                    CASE WHEN g.n > 1
@@ -59,7 +68,7 @@ def export_sql(what: str, min_n: int) -> tuple[str, list]:
             JOIN rounds r ON r.id = g.round_id JOIN dimensions d ON d.id = g.dimension_id
             ORDER BY team, r.wave, dimension
             """,
-            [min_n],
+            [*params, min_n],
         )
     if what == "ties":
         # Only ties within the network of a team in a round: the target answered for the same team and round.
@@ -69,26 +78,32 @@ def export_sql(what: str, min_n: int) -> tuple[str, list]:
                    u.discipline AS source_discipline, v.discipline AS target_discipline, x.frequency, x.support
             FROM network_ties x {_RESPONSE_JOINS}
             JOIN responses q ON q.user_id = x.target_user_id AND q.round_id = p.round_id AND q.team_id = p.team_id
-            JOIN users v ON v.id = x.target_user_id
+            JOIN users v ON v.id = x.target_user_id{where}
             ORDER BY p.id, x.target_user_id
             """,
-            [],
+            params,
         )
     raise ExportError(f"unknown export {what!r}; choose from {', '.join(EXPORTS)}")
 
 
-def network_frame(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Network metrics per team and round (see scan.network), for every team and round with a respondent."""
+def network_frame(conn: duckdb.DuckDBPyConnection, organisation_id: int | None) -> pd.DataFrame:
+    """Network metrics per team and round (see scan.network), for every team and round with a respondent, of one
+    organisation (None: of every organisation)."""
+    where, params = _of_organisation("WHERE", "l.organisation_id", organisation_id)
     members = conn.execute(
         f"""
         SELECT {_TEAM} AS team, r.wave, p.team_id, p.round_id, p.user_id, coalesce(u.discipline, '') AS discipline
         FROM responses p JOIN users u ON u.id = p.user_id JOIN teams t ON t.id = p.team_id
-        JOIN locations l ON l.id = t.location_id JOIN rounds r ON r.id = p.round_id
-        """
+        JOIN locations l ON l.id = t.location_id JOIN rounds r ON r.id = p.round_id{where}
+        """,
+        params,
     ).df()
+    also, params = _of_organisation("AND", "l.organisation_id", organisation_id)
     ties = conn.execute(
         "SELECT p.team_id, p.round_id, p.user_id AS source, x.target_user_id AS target, x.frequency"
-        " FROM network_ties x JOIN responses p ON p.id = x.response_id WHERE x.support"
+        " FROM network_ties x JOIN responses p ON p.id = x.response_id JOIN teams t ON t.id = p.team_id"
+        f" JOIN locations l ON l.id = t.location_id WHERE x.support{also}",
+        params,
     ).df()
     # Row positions per group and plain lists: slicing a DataFrame per team would cost more than the metrics.
     keys = ["team_id", "round_id"]
@@ -110,12 +125,15 @@ def network_frame(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values(["team", "wave"], ignore_index=True)
 
 
-def export_frame(conn: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, what: str, min_n: int) -> pd.DataFrame:
+def export_frame(
+    conn: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, what: str, min_n: int, *, organisation_id: int | None
+) -> pd.DataFrame:
+    """One export of one organisation's data (``organisation_id`` None: of every organisation)."""
     if what == "codebook":
         return pd.DataFrame(list(questionnaire.codebook_rows()))
     if what == "network":
-        return network_frame(conn)
-    sql, params = export_sql(what, min_n)
+        return network_frame(conn, organisation_id)
+    sql, params = export_sql(what, min_n, organisation_id)
     return conn.execute(sql, params).df()
 
 
@@ -126,6 +144,8 @@ def write_export(
     fmt: str,
     out: Path | None,
     min_n: int,
+    *,
+    organisation_id: int | None,
 ) -> None:
     """Write one export to ``out`` (or standard output for CSV)."""
     if fmt not in FORMATS:
@@ -134,11 +154,11 @@ def write_export(
         raise ExportError("an Excel export needs --out FILE")
     if fmt == "csv" and what not in _BUILT_IN_PYTHON:
         # Streamed by the database: also fine for a hundred million answer rows.
-        sql, params = export_sql(what, min_n)
+        sql, params = export_sql(what, min_n, organisation_id)
         target = (str(out) if out else "/dev/stdout").replace("'", "''")
         conn.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER)", params)
         return
-    frame = export_frame(conn, questionnaire, what, min_n)
+    frame = export_frame(conn, questionnaire, what, min_n, organisation_id=organisation_id)
     if fmt == "csv":
         frame.to_csv(out or sys.stdout, index=False)
         return

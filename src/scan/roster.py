@@ -472,5 +472,5 @@ def import_roster(
                 roles=person.roles,
                 team_ids=[person.team_id],
             )
-        audit(conn, actor_user_id, "roster.import", {"count": len(people)})
+        audit(conn, actor_user_id, "roster.import", {"count": len(people)}, organisation_id=organisation_id)
     return RosterReport(len(frame), (), len(people))

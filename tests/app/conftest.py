@@ -7,9 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from scan.config import REPO_ROOT
+from scan.store import connect
+from tests.helpers import SecondOrganisation, add_second_organisation
 
 
 @pytest.fixture
@@ -30,3 +33,22 @@ def new_app(demo_db: Path) -> Callable[[], AppTest]:
         return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
 
     return make
+
+
+@pytest.fixture
+def served_files(monkeypatch) -> MemoryMediaFileStorage:
+    """What the app hands out to download, kept across runs: AppTest makes a new (memory) media store for every
+    run, and a download button only carries the address of its file there."""
+    storage = MemoryMediaFileStorage("/mock/media")
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", lambda endpoint: storage)
+    return storage
+
+
+@pytest.fixture
+def elders(demo_db: Path, questionnaire, model) -> SecondOrganisation:
+    """A second organisation in the demo database, with its own administrator, people, answers, invite and log."""
+    conn = connect(demo_db)
+    try:
+        return add_second_organisation(conn, questionnaire, model)
+    finally:
+        conn.close()

@@ -75,3 +75,9 @@ def is_refused(at: AppTest, page: str, lang: str = "nl") -> bool:
     shown = [e.value for e in at.error] + [w.value for w in at.warning]
     guard = {text(lang, "auth.refused"), text(lang, "auth.please_login")}
     return len(shown) == 1 and shown[0] in guard and not at.title and not at.radio and not at.get("plotly_chart")
+
+
+def downloaded(at: AppTest, served, key: str) -> bytes:
+    """The bytes behind a download button (``served``: the served_files fixture)."""
+    button = next(d for d in at.get("download_button") if d.key == key)
+    return served.get_file(button.proto.url.rsplit("/", 1)[-1]).content

@@ -9,8 +9,10 @@ import pytest
 from scan.cli import main
 from tests.helpers import database_held_by_another_process, scan_cli
 
+COMMANDS = ["init", "demo", "export", "invite", "reset-password", "round", "organisation", "platform-admin", "bench"]
 
-@pytest.mark.parametrize("command", ["init", "demo", "export", "invite", "reset-password", "round", "bench"])
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
@@ -124,3 +126,51 @@ def test_invite_round_and_password_reset_commands(tmp_path):
 
     stored = conn.execute("SELECT password_hash FROM accounts WHERE username = 'professional'").fetchone()[0]
     assert check_password("nieuw-wachtwoord", stored) and find_account(conn, "professional") is not None
+
+
+def test_the_platform_creates_an_organisation_with_its_first_administrator(tmp_path, capsys, monkeypatch):
+    import io
+
+    from scan import accounts
+    from scan.store import connect
+
+    db = tmp_path / "d.duckdb"
+    create = ["organisation", "create", "--db", str(db), "--name", "Stichting Oost", "--admin-username", "beheer.oost",
+              "--admin-name", "Olga Oost"]  # fmt: skip
+    assert main(create) == 0
+    printed = capsys.readouterr().out
+    assert "organisation 1 'Stichting Oost' created, administrator beheer.oost" in printed
+    password = printed.split("one-time password: ")[1].strip()
+    assert main(create) == 2  # the same name and username again
+    assert "exists already" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("eigen-wachtwoord\n"))
+    assert main([*create[:5], "Stichting West", "--admin-username", "beheer.west", "--admin-name", "Wim West",
+                 "--password-stdin"]) == 0  # fmt: skip
+    assert "one-time password" not in capsys.readouterr().out
+    assert main(["platform-admin", "--db", str(db), "--username", "beheer.oost"]) == 0
+    assert main(["platform-admin", "--db", str(db), "--username", "niemand"]) == 2
+
+    conn = connect(db)
+    oost = accounts.sign_in(conn, "beheer.oost", password, client="c", address="a")
+    west = accounts.sign_in(conn, "beheer.west", "eigen-wachtwoord", client="c", address="a")
+    assert oost.outcome == west.outcome == "ok"
+    assert oost.account.roles == ("admin", "platform_admin") and west.account.roles == ("admin",)
+    assert (oost.account.organisation_id, west.account.organisation_id) == (1, 2)
+
+
+def test_export_of_one_organisation(tmp_path, questionnaire, model):
+    from scan.store import connect
+    from scan.store.org import add_organisation, register_questionnaire
+    from tests.helpers import add_second_organisation
+
+    db, out = tmp_path / "two.duckdb", tmp_path / "scores.csv"
+    conn = connect(db)
+    register_questionnaire(conn, questionnaire)
+    elders = add_second_organisation(conn, questionnaire, model)
+    empty = add_organisation(conn, "Stichting Leeg")
+    conn.close()
+    export = ["export", "--db", str(db), "--what", "scores", "--out", str(out), "--organisation"]
+    assert main([*export, str(elders.organisation_id)]) == 0
+    assert "IKC Elders · Bovenbouw Elders" in out.read_text()
+    assert main([*export, str(empty)]) == 0
+    assert out.read_text().strip() == "respondent_id,team,wave,dimension,score"

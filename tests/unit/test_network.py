@@ -159,13 +159,13 @@ def test_team_network_reads_the_respondents_and_their_ties(db, org, questionnair
     assert team_network(db, org.other_team_id, org.round_id) == ([], [])
 
     # The exports apply the same rules: the tie to the colleague who did not answer is left out.
-    exported = db.execute(*export_sql("ties", 1)).df()
+    exported = db.execute(*export_sql("ties", 1, None)).df()
     pseudonym = dict(db.execute("SELECT id, pseudonym FROM users").fetchall())
     assert sorted(zip(exported["source"], exported["target"], strict=True)) == sorted(
         [(pseudonym[first], pseudonym[second]), (pseudonym[second], pseudonym[first]),
          (pseudonym[third], pseudonym[first])]
     )  # fmt: skip
-    row = network_frame(db).iloc[0]
+    row = network_frame(db, None).iloc[0]
     assert (row["team"], row["wave"], row["n"]) == ("IKC Test · Onderbouw", 1, 3)
     assert row["density"] == pytest.approx(metrics.density)
     assert row["reciprocity"] == pytest.approx(metrics.reciprocity)

@@ -12,7 +12,7 @@ from datetime import datetime
 import duckdb
 
 from scan.store.db import write
-from scan.store.org import add_user, audit, set_login
+from scan.store.org import add_user, audit, organisation_of_user, set_login, within_actors_organisation
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,16 @@ def end_sessions(conn: duckdb.DuckDBPyConnection, user_id: int, at: float, *, ev
 
 
 def set_blocked(conn: duckdb.DuckDBPyConnection, user_id: int, blocked: bool, at: float, *, actor_user_id: int) -> None:
-    """An administrator's decision: a blocked account cannot sign in, and its sessions end at once."""
+    """An administrator's decision, about a person of their own organisation: a blocked account cannot sign in, and
+    its sessions end at once."""
 
     def work() -> None:
+        organisation_id = within_actors_organisation(
+            conn, actor_user_id, organisation_of_user(conn, user_id), "other_organisation_person"
+        )
         end_sessions(conn, user_id, at, event="block" if blocked else "unblock")
-        audit(conn, actor_user_id, "account.block" if blocked else "account.unblock", {"user_id": user_id})
+        action = "account.block" if blocked else "account.unblock"
+        audit(conn, actor_user_id, action, {"user_id": user_id}, organisation_id=organisation_id)
 
     write(conn, work)
 
@@ -148,7 +153,7 @@ def set_password(
     def work() -> None:
         conn.execute("UPDATE accounts SET password_hash = ? WHERE user_id = ?", [new_hash, user_id])
         end_sessions(conn, user_id, at)
-        audit(conn, actor_user_id, action, {"user_id": user_id})
+        audit(conn, actor_user_id, action, {"user_id": user_id}, organisation_id=organisation_of_user(conn, user_id))
 
     write(conn, work)
 
@@ -198,7 +203,7 @@ def register_account(
             team_ids=[invite.team_id],
         )  # fmt: skip
         set_login(conn, user_id, username=username, email=email, password_hash=new_hash)
-        audit(conn, user_id, "account.register", {"team_id": invite.team_id})
+        audit(conn, user_id, "account.register", {"team_id": invite.team_id}, organisation_id=invite.organisation_id)
         return invite
 
     return write(conn, work)

@@ -7,7 +7,7 @@ from datetime import date
 
 import duckdb
 
-from scan.store.org import audit
+from scan.store.org import audit, organisation_of_team
 from scan.validation import InvalidInput, Problem, clean_text
 
 STATUSES = ("open", "busy", "done", "dropped")
@@ -48,7 +48,8 @@ def add_action(
         " RETURNING id",
         [team_id, round_id, what, who or None, due, actor_user_id],
     ).fetchone()[0]
-    audit(conn, actor_user_id, "action.add", {"team_id": team_id, "action_id": action_id})
+    detail = {"team_id": team_id, "action_id": action_id}
+    audit(conn, actor_user_id, "action.add", detail, organisation_id=organisation_of_team(conn, team_id))
     return action_id
 
 
@@ -56,7 +57,8 @@ def set_status(conn: duckdb.DuckDBPyConnection, action_id: int, team_id: int, st
     if status not in STATUSES:
         raise InvalidInput([Problem("out_of_range", "status", f"unknown status {status!r}")])
     conn.execute("UPDATE team_actions SET status = ? WHERE id = ? AND team_id = ?", [status, action_id, team_id])
-    audit(conn, actor_user_id, "action.status", {"action_id": action_id, "status": status})
+    detail = {"action_id": action_id, "status": status}
+    audit(conn, actor_user_id, "action.status", detail, organisation_id=organisation_of_team(conn, team_id))
 
 
 def actions_of(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int) -> list[Action]:

@@ -12,10 +12,15 @@ import duckdb
 
 from scan.questionnaire import Questionnaire
 from scan.store.db import transaction, write
-from scan.store.schema import ROLES
-from scan.validation import clean_name
+from scan.store.schema import ORGANISATION_ROLES, ROLES
+from scan.validation import CodedError, clean_name
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
+
+
+class NotInOrganisation(CodedError):
+    """An administrator acted on a person, an invite or a team of another organisation (or of none); nothing was
+    changed. ``code`` names the message for the UI (error.<code>)."""
 
 
 def _insert_returning_id(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
@@ -96,6 +101,27 @@ def set_login(
     )
 
 
+def add_organisation_with_administrator(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    admin_name: str,
+    username: str,
+    password_hash: str,
+    actor_user_id: int | None,
+) -> int:
+    """A new organisation and its first administrator, in one transaction (the platform's task). Returns its id."""
+    with transaction(conn):
+        organisation_id = add_organisation(conn, name)
+        admin_user_id = add_user(
+            conn, organisation_id=organisation_id, display_name=admin_name, discipline=None, username=username,
+            password_hash=password_hash, roles=("admin",),
+        )  # fmt: skip
+        detail = {"organisation_id": organisation_id, "admin_user_id": admin_user_id}
+        audit(conn, actor_user_id, "organisation.create", detail, organisation_id=organisation_id)
+    return organisation_id
+
+
 def open_round(conn: duckdb.DuckDBPyConnection, organisation_id: int, name: str) -> int:
     """Open the next measurement round; the organisation's previous open round is closed first."""
     name = clean_name(name, "round", max_length=60)
@@ -159,6 +185,36 @@ def register_questionnaire(conn: duckdb.DuckDBPyConnection, questionnaire: Quest
         )
 
 
+def organisation_of_user(conn: duckdb.DuckDBPyConnection, user_id: int) -> int | None:
+    row = conn.execute("SELECT organisation_id FROM users WHERE id = ?", [user_id]).fetchone()
+    return row[0] if row else None
+
+
+def organisation_of_team(conn: duckdb.DuckDBPyConnection, team_id: int) -> int | None:
+    row = conn.execute(
+        "SELECT l.organisation_id FROM teams t JOIN locations l ON l.id = t.location_id WHERE t.id = ?", [team_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _organisation_of_invite(conn: duckdb.DuckDBPyConnection, code: str) -> int | None:
+    row = conn.execute("SELECT team_id FROM invites WHERE code = ?", [code]).fetchone()
+    return organisation_of_team(conn, row[0]) if row else None
+
+
+def within_actors_organisation(
+    conn: duckdb.DuckDBPyConnection, actor_user_id: int | None, organisation_id: int | None, refusal: str
+) -> int:
+    """The organisation of what is acted on, when the actor may act there: an administrator only in their own
+    organisation. No actor is the platform's own tooling (the command line, the demo builder), which acts in every
+    organisation. Checked here, in the store, so that no page or caller can reach another organisation's people."""
+    if organisation_id is None or (
+        actor_user_id is not None and organisation_of_user(conn, actor_user_id) != organisation_id
+    ):
+        raise NotInOrganisation(refusal, f"{refusal}: outside the organisation of user {actor_user_id}")
+    return organisation_id
+
+
 def new_invite_code() -> str:
     return "-".join("".join(secrets.choice(INVITE_ALPHABET) for _ in range(4)) for _ in range(3))
 
@@ -172,19 +228,32 @@ def create_invite(
     max_uses: int = 50,
     expires_at: datetime | None = None,
 ) -> str:
+    """An invite for a team of the creator's organisation (any team when made by the command line or the demo)."""
     code = code or new_invite_code()
-    conn.execute(
-        "INSERT INTO invites (code, team_id, created_by, max_uses, expires_at) VALUES (?, ?, ?, ?, ?)",
-        [code, team_id, created_by, max_uses, expires_at],
-    )
-    audit(conn, created_by, "invite.create", {"team_id": team_id})
+    with transaction(conn):
+        organisation_id = within_actors_organisation(
+            conn, created_by, organisation_of_team(conn, team_id), "other_organisation_team"
+        )
+        conn.execute(
+            "INSERT INTO invites (code, team_id, created_by, max_uses, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [code, team_id, created_by, max_uses, expires_at],
+        )
+        audit(conn, created_by, "invite.create", {"team_id": team_id}, organisation_id=organisation_id)
     return code
 
 
-def audit(conn: duckdb.DuckDBPyConnection, actor_user_id: int | None, action: str, detail: dict[str, Any]) -> None:
+def audit(
+    conn: duckdb.DuckDBPyConnection,
+    actor_user_id: int | None,
+    action: str,
+    detail: dict[str, Any],
+    *,
+    organisation_id: int | None,
+) -> None:
+    """One entry of the audit log. ``organisation_id``: whose administrators read it; None for the platform's."""
     conn.execute(
-        "INSERT INTO audit_log (actor_user_id, action, detail) VALUES (?, ?, ?)",
-        [actor_user_id, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)],
+        "INSERT INTO audit_log (actor_user_id, organisation_id, action, detail) VALUES (?, ?, ?, ?)",
+        [actor_user_id, organisation_id, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)],
     )
 
 
@@ -195,39 +264,72 @@ def rename_user(conn: duckdb.DuckDBPyConnection, user_id: int, display_name: str
 def set_roles(
     conn: duckdb.DuckDBPyConnection, user_id: int, roles: list[str], *, actor_user_id: int | None, now: float
 ) -> None:
-    """New roles end the user's sessions: the menu and the guards are built from the roles at sign-in."""
+    """The person's roles in their organisation, by an administrator of that organisation. Platform administration
+    is not among them: only the platform gives it (grant_platform_admin), and it stays when these change.
+    New roles end the user's sessions: the menu and the guards are built from the roles at sign-in."""
+    from scan.store.accounts import end_sessions
+
+    if set(roles) - set(ORGANISATION_ROLES):
+        raise ValueError(f"an organisation hands out only the roles {', '.join(ORGANISATION_ROLES)}")
+
+    def work() -> None:
+        organisation_id = within_actors_organisation(
+            conn, actor_user_id, organisation_of_user(conn, user_id), "other_organisation_person"
+        )
+        conn.execute("DELETE FROM user_roles WHERE user_id = ? AND role <> 'platform_admin'", [user_id])
+        conn.execute("INSERT INTO user_roles SELECT ?, unnest(?::VARCHAR[])", [user_id, roles])
+        end_sessions(conn, user_id, now)
+        audit(conn, actor_user_id, "user.roles", {"user_id": user_id, "roles": roles}, organisation_id=organisation_id)
+
+    write(conn, work)
+
+
+def grant_platform_admin(conn: duckdb.DuckDBPyConnection, user_id: int, *, now: float) -> None:
+    """The platform's own decision (the command line): the person may create organisations and back up and restore
+    the whole database. Ends their sessions, like every change of roles. Logged in their organisation too, so that
+    its administrators see who of theirs can reach every organisation."""
     from scan.store.accounts import end_sessions
 
     def work() -> None:
-        conn.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
-        conn.execute("INSERT INTO user_roles SELECT ?, unnest(?::VARCHAR[])", [user_id, roles])
+        organisation_id = organisation_of_user(conn, user_id)
+        if organisation_id is None:
+            raise ValueError(f"no user {user_id}")
+        conn.execute("INSERT INTO user_roles VALUES (?, 'platform_admin') ON CONFLICT DO NOTHING", [user_id])
         end_sessions(conn, user_id, now)
-        audit(conn, actor_user_id, "user.roles", {"user_id": user_id, "roles": roles})
+        audit(conn, None, "user.platform_admin", {"user_id": user_id}, organisation_id=organisation_id)
 
     write(conn, work)
 
 
 def delete_user(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_user_id: int) -> None:
     """Remove the person: answers, scores, ties, drafts, login, roles, memberships, consents and the user row.
-    The audit log keeps only the number, never the name. Without a login row every session of theirs ends."""
+    The audit log keeps only the number, never the name. Without a login row every session of theirs ends.
+    An administrator deletes only people of their own organisation."""
     from scan.store.responses import delete_person_data
 
     with transaction(conn):
+        organisation_id = within_actors_organisation(
+            conn, actor_user_id, organisation_of_user(conn, user_id), "other_organisation_person"
+        )
         delete_person_data(conn, user_id, actor_user_id=actor_user_id)
         for table in ("accounts", "user_roles", "memberships", "consents", "drafts"):
             conn.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
         # Nothing personal is left on the row itself, should the second step below not happen.
         conn.execute("UPDATE users SET display_name = '-', discipline = NULL WHERE id = ?", [user_id])
-        audit(conn, actor_user_id, "user.delete", {"user_id": user_id})
+        audit(conn, actor_user_id, "user.delete", {"user_id": user_id}, organisation_id=organisation_id)
     # DuckDB checks foreign keys against the state before the transaction: the row can only go after the
     # rows that pointed at it are committed away.
     conn.execute("DELETE FROM users WHERE id = ?", [user_id])
 
 
 def revoke_invite(conn: duckdb.DuckDBPyConnection, code: str, *, actor_user_id: int) -> None:
+    """An administrator revokes only invites to the teams of their own organisation."""
     with transaction(conn):
+        organisation_id = within_actors_organisation(
+            conn, actor_user_id, _organisation_of_invite(conn, code), "other_organisation_invite"
+        )
         conn.execute("UPDATE invites SET revoked_at = current_timestamp WHERE code = ? AND revoked_at IS NULL", [code])
-        audit(conn, actor_user_id, "invite.revoke", {"code": code})
+        audit(conn, actor_user_id, "invite.revoke", {"code": code}, organisation_id=organisation_id)
 
 
 def mark_database(conn: duckdb.DuckDBPyConnection, mark: str) -> None:

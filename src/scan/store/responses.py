@@ -17,7 +17,7 @@ from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel, score_answers
 from scan.store.aggregates import refresh_team_aggregates
 from scan.store.db import WriteConflict, in_transaction, is_conflict, transaction, write
-from scan.store.org import audit
+from scan.store.org import audit, organisation_of_user
 from scan.validation import CodedError, InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
 
 
@@ -503,5 +503,6 @@ def delete_person_data(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_u
             actor_user_id if actor_user_id is not None else user_id,
             "person.delete_data",
             {"user_id": user_id},
+            organisation_id=organisation_of_user(conn, user_id),
         )
     return len(affected)

@@ -27,7 +27,8 @@ def set_retention(conn: duckdb.DuckDBPyConnection, organisation_id: int, months:
     with transaction(conn):
         conn.execute("DELETE FROM organisation_settings WHERE organisation_id = ?", [organisation_id])
         conn.execute("INSERT INTO organisation_settings VALUES (?, ?)", [organisation_id, months])
-        audit(conn, actor_user_id, "privacy.retention", {"organisation_id": organisation_id, "months": months})
+        detail = {"organisation_id": organisation_id, "months": months}
+        audit(conn, actor_user_id, "privacy.retention", detail, organisation_id=organisation_id)
 
 
 def expired_rounds(conn: duckdb.DuckDBPyConnection, organisation_id: int, now: datetime | None = None) -> list[int]:
@@ -59,5 +60,6 @@ def apply_retention(
         conn.execute("DELETE FROM team_aggregates WHERE list_contains(?, round_id)", [rounds])
         conn.execute("DELETE FROM drafts WHERE list_contains(?, round_id)", [rounds])
         conn.execute("DELETE FROM responses WHERE list_contains(?, round_id)", [rounds])
-        audit(conn, actor_user_id, "privacy.retention_applied", {"rounds": rounds, "responses": removed})
+        detail = {"rounds": rounds, "responses": removed}
+        audit(conn, actor_user_id, "privacy.retention_applied", detail, organisation_id=organisation_id)
     return removed

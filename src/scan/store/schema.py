@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import duckdb
 
-ROLES = ("professional", "team_lead", "director", "admin")
+# The roles an organisation's administrator hands out; platform_admin is the platform's own (organisations,
+# the whole-database backup) and is given only by the command line.
+ORGANISATION_ROLES = ("professional", "team_lead", "director", "admin")
+ROLES = (*ORGANISATION_ROLES, "platform_admin")
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
         1,
-        f"""
+        """
         CREATE SEQUENCE organisations_id START 1;
         CREATE SEQUENCE locations_id START 1;
         CREATE SEQUENCE teams_id START 1;
@@ -60,7 +63,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         CREATE TABLE user_roles (
             user_id BIGINT NOT NULL REFERENCES users (id),
-            role VARCHAR NOT NULL CHECK (role IN ({", ".join(f"'{r}'" for r in ROLES)})),
+            role VARCHAR NOT NULL CHECK (role IN ('professional', 'team_lead', 'director', 'admin')),
             PRIMARY KEY (user_id, role)
         );
         CREATE TABLE memberships (
@@ -244,6 +247,29 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             set_at TIMESTAMP NOT NULL DEFAULT current_timestamp
         );
         -- The old lock-out columns stay (a column drop would rebuild the table) but are no longer read.
+        """,
+    ),
+    (
+        6,
+        """
+        -- Organisations apart: an administrator reads the audit entries of their own organisation only.
+        -- NULL: an entry of the platform (or one whose organisation could not be told).
+        ALTER TABLE audit_log ADD COLUMN organisation_id BIGINT;
+        -- Earlier entries belong to the organisation of who made them; those of the command line and of people
+        -- deleted since have no actor to tell it, and stay with the platform.
+        UPDATE audit_log
+        SET organisation_id = (SELECT u.organisation_id FROM users u WHERE u.id = audit_log.actor_user_id);
+        -- A platform administrator creates organisations and makes whole-database backups. DuckDB cannot change
+        -- a CHECK constraint, so user_roles is made again with the new role (no table refers to it).
+        CREATE TEMPORARY TABLE user_roles_before AS SELECT * FROM user_roles;
+        DROP TABLE user_roles;
+        CREATE TABLE user_roles (
+            user_id BIGINT NOT NULL REFERENCES users (id),
+            role VARCHAR NOT NULL CHECK (role IN ('professional', 'team_lead', 'director', 'admin', 'platform_admin')),
+            PRIMARY KEY (user_id, role)
+        );
+        INSERT INTO user_roles SELECT user_id, role FROM user_roles_before;
+        DROP TABLE user_roles_before;
         """,
     ),
 )

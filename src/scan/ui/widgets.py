@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
+from scan.store.org import NotInOrganisation
 from scan.ui.i18n import t
 from scan.validation import InvalidInput
 
@@ -21,3 +25,13 @@ def show_problems(error: InvalidInput) -> None:
 
 def show_refusal(code: str) -> None:
     st.error(t(f"error.{code}"), icon=":material/error:")
+
+
+@contextmanager
+def refusal_shown() -> Iterator[None]:
+    """What the store refuses as another organisation's shows as a message in the user's language; the page goes on.
+    The page offers only its own organisation's people and invites, so this is the guard behind that."""
+    try:
+        yield
+    except NotInOrganisation as refusal:
+        show_refusal(refusal.code)
