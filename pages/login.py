@@ -22,7 +22,8 @@ if current_account() is None:
         st.caption(t("about.guest_hint"))
 
 if current_account() is not None:
-    # Signed in during this run: the menu for the user's roles appears on the next run.
+    # Signed in by the form's callback, app.py draws the signed-in menu and first page in the same run; this
+    # page still says so where it runs on its own (a test harness without app.py).
     st.success(t("auth.logged_in_as", name=current_account().display_name), icon=":material/check_circle:")
     if st.button(t("about.start_scan"), type="primary", key="continue_after_login"):
         st.rerun()

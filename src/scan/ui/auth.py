@@ -30,6 +30,9 @@ _SIGNED_IN_AT = "_signed_in_at"  # Unix time at which this session's sign-in (fo
 _CLIENT = "_client_id"
 _ENDED = "_session_ended"
 _NOTICE = "_login_notice"  # the answer to the last sign-in attempt: (kind, text)
+_LOGIN_NAME = "_login_name"
+_LOGIN_PASSWORD = "_login_password"
+_COOKIE_DUE = "_cookie_due"  # signed in by the form: this run's page writes the cookie
 _NOTICE_ICONS = {"wait": ":material/hourglass_top:", "blocked": ":material/block:", "wrong": ":material/error:"}
 APP_STARTED = "_app_started"
 _LIBRARY_KEYS = ("name", "username", "email", "roles")
@@ -110,16 +113,16 @@ def _end_local_session() -> None:
 
 def login_form() -> None:
     """Username and password; an unknown name and a wrong password get the same answer."""
-    authenticator, _ = st.session_state[_AUTHENTICATOR]
     if st.session_state.get(_ENDED):
         st.info(t("auth.session_ended"), icon=":material/logout:")
     with st.form("login_form"):
         st.subheader(t("auth.form_title"))
-        username = st.text_input(t("auth.username"), max_chars=accounts.MAX_USERNAME_LENGTH, key="_login_name")
-        password = st.text_input(t("auth.password"), type="password", max_chars=200, key="_login_password")
-        submitted = st.form_submit_button(t("auth.submit"))
-    if submitted:
-        st.session_state[_NOTICE] = _sign_in(authenticator, username, password)
+        st.text_input(t("auth.username"), max_chars=accounts.MAX_USERNAME_LENGTH, key=_LOGIN_NAME)
+        st.text_input(t("auth.password"), type="password", max_chars=200, key=_LOGIN_PASSWORD)
+        # In the button's callback, not after it: a callback runs before the script, so a rerun asked for
+        # meanwhile (the cookie component reporting back, seconds late on a busy server) cannot stop the
+        # run between the click and the check, and the click is never lost.
+        st.form_submit_button(t("auth.submit"), on_click=_submit)
     # Kept until the next attempt: a component reporting back (the cookie's) reruns the page right after.
     notice = st.session_state.get(_NOTICE)
     if notice:
@@ -127,15 +130,20 @@ def login_form() -> None:
         (st.warning if kind == "wait" else st.error)(text, icon=_NOTICE_ICONS[kind])
 
 
-def _sign_in(authenticator: stauth.Authenticate, username: str, password: str) -> tuple[str, str] | None:
+def _submit() -> None:
+    st.session_state[_NOTICE] = _sign_in(
+        st.session_state.get(_LOGIN_NAME) or "", st.session_state.get(_LOGIN_PASSWORD) or ""
+    )
+
+
+def _sign_in(username: str, password: str) -> tuple[str, str] | None:
     """Check the attempt; the notice to show, or None when the person is signed in."""
     client, address = _client()
     began_at = time.time()
     result = accounts.sign_in(db(), username, password, client=client, address=address, now=began_at)
     if result.outcome == "ok":
         _start_session(result.account, began_at)
-        # Written by a component in this run's page: no st.rerun() here, or the cookie is never set.
-        authenticator.cookie_controller.set_cookie()
+        st.session_state[_COOKIE_DUE] = True
         return None
     if result.outcome == "wait":
         return "wait", t("auth.wait", seconds=result.wait_seconds)
@@ -146,9 +154,13 @@ def _sign_in(authenticator: stauth.Authenticate, username: str, password: str) -
 
 
 def check_session() -> None:
-    """Every run: a returning visitor's cookie signs them in when it began after the user's latest sign-out,
-    password change, block or role change; a session already open is checked by ``current_account``."""
+    """Every run: writes the cookie of a sign-in by the form; a returning visitor's cookie signs them in when
+    it began after the user's latest sign-out, password change, block or role change; a session already open
+    is checked by ``current_account``."""
     authenticator, cookie = st.session_state[_AUTHENTICATOR]
+    if st.session_state.pop(_COOKIE_DUE, False):
+        # Signed in by the form's callback: a component writes the cookie, and it draws only in the script.
+        authenticator.cookie_controller.set_cookie()
     if current_account() is not None or st.session_state.get("authentication_status"):
         return
     token = authenticator.cookie_controller.get_cookie()
