@@ -9,6 +9,7 @@ from scan import accounts, admin
 from scan.analytics import locations_of, open_round_of
 from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
+from scan.reports.cells import write_csv
 from scan.store.org import add_location, add_team, close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.retention import apply_retention, retention_months, set_retention
 from scan.store.schema import ROLES
@@ -164,7 +165,7 @@ with tabs[5]:
     frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold)
     st.download_button(
         t("admin.export_download"),
-        frame.to_csv(index=False).encode("utf-8"),
+        write_csv(frame).encode("utf-8"),
         file_name=f"{what}.csv",
         mime="text/csv",
         key="export_download",

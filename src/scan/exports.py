@@ -14,6 +14,7 @@ import pandas as pd
 
 from scan.network import Member, Tie, network_metrics
 from scan.questionnaire import Questionnaire
+from scan.reports.cells import csv_cell_sql, keep_text_as_text, write_csv
 
 EXPORTS = ("answers", "codebook", "scores", "team-scores", "ties", "network")
 # Built in Python rather than by one query, so a CSV of these cannot be streamed by the database.
@@ -134,14 +135,31 @@ def write_export(
         raise ExportError("an Excel export needs --out FILE")
     if fmt == "csv" and what not in _BUILT_IN_PYTHON:
         # Streamed by the database: also fine for a hundred million answer rows.
-        sql, params = export_sql(what, min_n)
+        sql, params = _csv_sql(conn, *export_sql(what, min_n))
         target = (str(out) if out else "/dev/stdout").replace("'", "''")
         conn.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER)", params)
         return
     frame = export_frame(conn, questionnaire, what, min_n)
     if fmt == "csv":
-        frame.to_csv(out or sys.stdout, index=False)
+        write_csv(frame, out or sys.stdout)
         return
     if len(frame) > EXCEL_MAX_ROWS:
         raise ExportError(f"{len(frame):,} rows do not fit in one Excel sheet; use --format csv")
-    frame.to_excel(out, index=False, sheet_name=what, engine="openpyxl")
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=what)
+        keep_text_as_text(writer.book)
+
+
+def _csv_sql(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> tuple[str, list]:
+    """The export's query with every text column passed through the CSV formula rule (scan.reports.cells), so
+    the database can still stream the file. The text columns are read from the query's own result types.
+
+    DuckDB-specific, like the COPY around it: DuckDB keeps the inner ORDER BY through a plain projection (its
+    documented order preservation), so the rows come out in the export's order."""
+    columns = conn.execute(f"SELECT * FROM ({sql}) AS export LIMIT 0", params).description
+    names = {name: f'"{name}"' for name, *_ in columns}  # the export's own column names, plain words
+    select = ", ".join(
+        f"{csv_cell_sql(f'export.{names[name]}')} AS {names[name]}" if str(kind) == "VARCHAR" else names[name]
+        for name, kind, *_ in columns
+    )
+    return f"SELECT {select} FROM ({sql}) AS export", params
