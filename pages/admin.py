@@ -15,6 +15,7 @@ from scan.store.retention import apply_retention, retention_months, set_retentio
 from scan.store.schema import ROLES
 from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 from scan.ui.session import db, questionnaire, settings
 from scan.ui.widgets import show_problems
 from scan.validation import InvalidInput
@@ -129,7 +130,9 @@ with tabs[3]:
                 st.success(t("admin.opened"))
             except InvalidInput as problems:
                 show_problems(problems)
-    if current is not None and st.button(t("admin.close_round", round=current.name), key="close_round"):
+    if current is not None and st.button(
+        t("admin.close_round", round=markdown_literal(current.name)), key="close_round"
+    ):
         close_round(conn, current.id)
         st.success(t("admin.closed"))
 
