@@ -11,8 +11,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from scan.questionnaire import default_questionnaire
 from tests.app.helpers import answer_step, log_in, next_step, query, start_scan
+from tests.helpers import as_seen, assert_no_markup
 from tests.unit.test_output_encoding import FORMULA_STARTS, LOCATION
-from tests.unit.test_plain_text import as_seen, assert_no_markup
 
 # Markdown, a link, LaTeX, an emoji shortcode, a colour directive and a Material icon, in one display name.
 NAME = "[klik](http://x) $x^2$ :smile: :red[rood] :material/home: **vet**"
