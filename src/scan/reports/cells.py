@@ -10,6 +10,7 @@ stays a number.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
@@ -33,7 +34,7 @@ def csv_row(row: Iterable[Any]) -> list[Any]:
     return [csv_cell(value) for value in row]
 
 
-def write_csv(frame: pd.DataFrame, out: str | IO[str] | None = None) -> str | None:
+def write_csv(frame: pd.DataFrame, out: str | Path | IO[str] | None = None) -> str | None:
     """``frame.to_csv`` with the rule applied to its text columns; returns the text when ``out`` is None."""
     text_columns = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object]
     safe = frame.assign(**{c: frame[c].map(csv_cell, na_action="ignore") for c in text_columns})
