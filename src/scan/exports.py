@@ -7,6 +7,7 @@ Respondents appear by their research pseudonym only: never a name, username or e
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -33,16 +34,25 @@ class ExportError(ValueError):
     pass
 
 
-def export_sql(what: str, min_n: int) -> tuple[str, list]:
+def _as_stored(expression: str) -> str:
+    return expression
+
+
+def export_sql(what: str, min_n: int, text: Callable[[str], str] = _as_stored) -> tuple[str, list]:
+    """The query of an export. ``text`` wraps the expression of each text column: the CSV formula rule
+    (scan.reports.cells.csv_cell_sql) when the database writes the CSV itself. The rows are ordered by the
+    stored values, so a CSV and a frame of the same export list them alike."""
     if what == "answers":
         return (
-            f"SELECT u.pseudonym AS respondent_id, {_TEAM} AS team, r.wave, x.item_id, x.value"
+            f"SELECT {text('u.pseudonym')} AS respondent_id, {text(_TEAM)} AS team, r.wave,"
+            f" {text('x.item_id')} AS item_id, x.value"
             f" FROM answers x {_RESPONSE_JOINS} ORDER BY p.id, x.item_id",
             [],
         )
     if what == "scores":
         return (
-            f"SELECT u.pseudonym AS respondent_id, {_TEAM} AS team, r.wave, x.dimension, x.score"
+            f"SELECT {text('u.pseudonym')} AS respondent_id, {text(_TEAM)} AS team, r.wave,"
+            f" {text('x.dimension')} AS dimension, x.score"
             f" FROM scores x {_RESPONSE_JOINS} ORDER BY p.id, x.dimension",
             [],
         )
@@ -53,12 +63,12 @@ def export_sql(what: str, min_n: int) -> tuple[str, list]:
                 SELECT team_id, round_id, dimension_id, sum(n) AS n, sum(total) AS total, sum(total_sq) AS total_sq
                 FROM team_aggregates GROUP BY ALL HAVING sum(n) >= ?
             )
-            SELECT {_TEAM} AS team, r.wave, d.name AS dimension, g.n, g.total / g.n AS mean,
+            SELECT {text(_TEAM)} AS team, r.wave, {text("d.name")} AS dimension, g.n, g.total / g.n AS mean,
                    CASE WHEN g.n > 1
                         THEN sqrt(greatest((g.total_sq - g.total * g.total / g.n) / (g.n - 1), 0)) END AS sd
             FROM g JOIN teams t ON t.id = g.team_id JOIN locations l ON l.id = t.location_id
             JOIN rounds r ON r.id = g.round_id JOIN dimensions d ON d.id = g.dimension_id
-            ORDER BY team, r.wave, dimension
+            ORDER BY {_TEAM}, r.wave, d.name
             """,
             [min_n],
         )
@@ -66,8 +76,9 @@ def export_sql(what: str, min_n: int) -> tuple[str, list]:
         # Only ties within the network of a team in a round: the target answered for the same team and round.
         return (
             f"""
-            SELECT {_TEAM} AS team, r.wave, u.pseudonym AS source, v.pseudonym AS target,
-                   u.discipline AS source_discipline, v.discipline AS target_discipline, x.frequency, x.support
+            SELECT {text(_TEAM)} AS team, r.wave, {text("u.pseudonym")} AS source, {text("v.pseudonym")} AS target,
+                   {text("u.discipline")} AS source_discipline, {text("v.discipline")} AS target_discipline,
+                   x.frequency, x.support
             FROM network_ties x {_RESPONSE_JOINS}
             JOIN responses q ON q.user_id = x.target_user_id AND q.round_id = p.round_id AND q.team_id = p.team_id
             JOIN users v ON v.id = x.target_user_id
@@ -135,7 +146,7 @@ def write_export(
         raise ExportError("an Excel export needs --out FILE")
     if fmt == "csv" and what not in _BUILT_IN_PYTHON:
         # Streamed by the database: also fine for a hundred million answer rows.
-        sql, params = _csv_sql(conn, *export_sql(what, min_n))
+        sql, params = export_sql(what, min_n, text=csv_cell_sql)
         target = (str(out) if out else "/dev/stdout").replace("'", "''")
         conn.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER)", params)
         return
@@ -148,18 +159,3 @@ def write_export(
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=what)
         keep_text_as_text(writer.book)
-
-
-def _csv_sql(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> tuple[str, list]:
-    """The export's query with every text column passed through the CSV formula rule (scan.reports.cells), so
-    the database can still stream the file. The text columns are read from the query's own result types.
-
-    DuckDB-specific, like the COPY around it: DuckDB keeps the inner ORDER BY through a plain projection (its
-    documented order preservation), so the rows come out in the export's order."""
-    columns = conn.execute(f"SELECT * FROM ({sql}) AS export LIMIT 0", params).description
-    names = {name: f'"{name}"' for name, *_ in columns}  # the export's own column names, plain words
-    select = ", ".join(
-        f"{csv_cell_sql(f'export.{names[name]}')} AS {names[name]}" if str(kind) == "VARCHAR" else names[name]
-        for name, kind, *_ in columns
-    )
-    return f"SELECT {select} FROM ({sql}) AS export", params
