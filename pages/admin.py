@@ -9,11 +9,13 @@ from scan import accounts, admin
 from scan.analytics import locations_of, open_round_of
 from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
+from scan.reports.cells import write_csv
 from scan.store.org import add_location, add_team, close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.retention import apply_retention, retention_months, set_retention
 from scan.store.schema import ORGANISATION_ROLES
 from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 from scan.ui.session import db, questionnaire, settings
 from scan.ui.widgets import refusal_shown, show_problems
 from scan.validation import InvalidInput
@@ -140,7 +142,9 @@ with tabs[3]:
                 st.success(t("admin.opened"))
             except InvalidInput as problems:
                 show_problems(problems)
-    if current is not None and st.button(t("admin.close_round", round=current.name), key="close_round"):
+    if current is not None and st.button(
+        t("admin.close_round", round=markdown_literal(current.name)), key="close_round"
+    ):
         close_round(conn, current.id)
         st.success(t("admin.closed"))
 
@@ -176,7 +180,7 @@ with tabs[5]:
     frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold, organisation_id=org)
     st.download_button(
         t("admin.export_download"),
-        frame.to_csv(index=False).encode("utf-8"),
+        write_csv(frame).encode("utf-8"),
         file_name=f"{what}.csv",
         mime="text/csv",
         key="export_download",

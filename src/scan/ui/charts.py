@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from scan.report import IntensityLine, RadarPoint, TrendPoint
+from scan.ui.plain import chart_literal
 
 OWN = "#2E7D6B"
 OWN_FILL = "rgba(46, 125, 107, 0.25)"
@@ -155,7 +156,7 @@ def intensity(
 def trend(points: Sequence[TrendPoint], dimensions: dict[str, str], lang: str) -> go.Figure:
     """Scores per round; one line per dimension."""
     fig = go.Figure()
-    rounds = [p.round_name for p in points]
+    rounds = [chart_literal(p.round_name) for p in points]
     for dim, label in dimensions.items():
         fig.add_trace(go.Scatter(x=rounds, y=[p.scores.get(dim) for p in points], mode="lines+markers", name=label))
     fig.update_yaxes(range=[1, 5], title=None)
@@ -238,7 +239,8 @@ def distribution(
 
 
 def bars(labels: Sequence[str], values: Sequence[float], lang: str, *, percent: bool = False) -> go.Figure:
-    fig = go.Figure(go.Bar(x=list(labels), y=list(values), marker={"color": OWN}))
+    """One bar per label; labels may be names people typed (rounds, locations)."""
+    fig = go.Figure(go.Bar(x=[chart_literal(label) for label in labels], y=list(values), marker={"color": OWN}))
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
     return _layout(fig, 300, lang)
@@ -253,7 +255,7 @@ def heatmap(
         go.Heatmap(
             z=values,
             x=list(dimensions),
-            y=list(teams),
+            y=[chart_literal(team) for team in teams],
             zmin=1,
             zmax=5,
             text=text,
@@ -317,7 +319,7 @@ def sociogram(
             x=[positions[n][0] for n in nodes],
             y=[positions[n][1] for n in nodes],
             mode="markers+text",
-            text=[labels[n] for n in nodes],
+            text=[chart_literal(labels[n]) for n in nodes],
             textposition="top center",
             marker={
                 "size": [14 + 8 * sizes.get(n, 0) for n in nodes],
@@ -337,6 +339,6 @@ def overlay_radar(labels: Sequence[str], series: dict[str, Sequence[float]], lan
     """Several profiles on one radar (team comparison)."""
     fig = go.Figure()
     for name, values in series.items():
-        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*labels, labels[0]], name=name))
+        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*labels, labels[0]], name=chart_literal(name)))
     fig.update_layout(polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}, "bgcolor": "#F3F6F4"})
     return _layout(fig, 480, lang)

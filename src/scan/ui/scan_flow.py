@@ -37,6 +37,7 @@ from scan.drafts import (
 from scan.questionnaire import Construct, Questionnaire
 from scan.ui.errors import guarded
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 
 log = logging.getLogger(__name__)
 
@@ -353,7 +354,7 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
         # A checkbox's value is a bool, not a label: its key need not change with the language.
         frequency_key, support_key = _widget_key(f"tie_freq_{key}", lang), f"tie_support_{key}"
         with st.container(border=True):
-            st.markdown(f"**{colleague.name}** · {flow.discipline_name(colleague.discipline)}")
+            st.markdown(f"**{markdown_literal(colleague.name)}** · {flow.discipline_name(colleague.discipline)}")
             chosen = st.radio(
                 t("scan.frequency"),
                 options=list(FREQUENCIES),
