@@ -17,6 +17,7 @@ labelled with a profession that only one person in the team has is that person, 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -147,14 +148,14 @@ def network_view(
             "SELECT coalesce(bool_and(network_names_agreed), false) FROM responses WHERE team_id = ? AND round_id = ?",
             [team_id, round_id],
         ).fetchone()[0]
+        shown = len(members) >= threshold
         mine = sorted({t.target for t in ties if t.source == viewer_user_id and t.support and t.target != t.source})
         # Names are read only where they may show: the viewer's own choices, and everyone when all agreed.
-        wanted = sorted({*mine, *(m.id for m in members)}) if agreed and len(members) >= threshold else mine
+        wanted = sorted({*mine, *(m.id for m in members)}) if agreed and shown else mine
         names = dict(
             conn.execute("SELECT id, display_name FROM users WHERE list_contains(?::BIGINT[], id)", [wanted]).fetchall()
         )
 
-    shown = len(members) >= threshold
     graph = build_graph(members, ties)
     answered = viewer_user_id in graph
     ego = None
@@ -164,9 +165,7 @@ def network_view(
     if not shown:
         return NetworkView(len(members), threshold, privacy.network_min_profession, False, ego=ego)
 
-    sizes: dict[str, int] = {}
-    for member in members:
-        sizes[member.discipline] = sizes.get(member.discipline, 0) + 1
+    sizes = Counter(m.discipline for m in members)
     groups = profession_groups(sizes, [d.id for d in settings.disciplines], privacy.network_min_profession)
     discipline_of = {m.id: m.discipline for m in members}
     return NetworkView(
