@@ -4,7 +4,7 @@ import streamlit as st
 
 from scan import accounts, analytics
 from scan.analytics.teams import roster
-from scan.drafts import submission_answers, submission_intensity, submission_ties
+from scan.drafts import submission_answers, submission_intensity, submission_names_agreed, submission_ties
 from scan.store.responses import Submission, SubmissionRefused, load_draft, save_draft, submit
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
@@ -84,6 +84,7 @@ def send() -> None:
         intensity=submission_intensity(state),
         ties=submission_ties(state),
         external_partners=tuple(state["external"]),
+        network_names_agreed=submission_names_agreed(state),
     )
     try:
         submit(db(), questionnaire(), scoring_model(), submission)

@@ -18,7 +18,9 @@ from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel
 
 # For tests of what the store keeps (not of what may be shown): every group figure, sd to 2 decimals.
-PRIVACY = PrivacySettings(team_threshold=1, cross_team_threshold=1, spread_threshold=1, spread_decimals=2)
+PRIVACY = PrivacySettings(
+    team_threshold=1, cross_team_threshold=1, spread_threshold=1, spread_decimals=2, network_min_profession=1
+)
 
 
 def full_answers(questionnaire: Questionnaire, value: int = 4) -> dict[str, int]:

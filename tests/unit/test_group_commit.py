@@ -44,7 +44,8 @@ CHILD_TABLES = {
     " FROM external_contacts e JOIN responses r ON r.id = e.response_id",
     "aggregates": "SELECT team_id, round_id, dimension_id, organisation_id, location_id, n, total, total_sq,"
     " min_score, max_score FROM team_aggregates",
-    "responses": "SELECT submission_key, user_id, team_id, round_id, questionnaire_version FROM responses",
+    "responses": "SELECT submission_key, user_id, team_id, round_id, questionnaire_version, network_names_agreed"
+    " FROM responses",
 }
 
 
@@ -61,6 +62,7 @@ def rich_scan(org, questionnaire, member: int, k: int, key: str | None = None) -
         intensity={"ouders": (1 + k % 4, 4), "jeugdhulp": (None, None)},
         ties=[Tie(c, 1 + (k + c) % 4, bool((k + c) % 2)) for c in colleagues],
         external_partners=("ggd_jeugdarts",) if k % 2 else (),
+        network_names_agreed=k % 3 == 0,
     )
 
 

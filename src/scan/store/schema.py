@@ -272,6 +272,14 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         DROP TABLE user_roles_before;
         """,
     ),
+    (
+        7,
+        """
+        -- The network step's agreement: the team may see this respondent's name in the network picture of the
+        -- round. Names show only when every respondent of the team in that round agreed; until then, no one did.
+        ALTER TABLE responses ADD COLUMN network_names_agreed BOOLEAN NOT NULL DEFAULT false;
+        """,
+    ),
 )
 
 

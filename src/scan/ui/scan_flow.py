@@ -213,6 +213,11 @@ def _take(state: dict[str, Any], bucket: str, key: str, value: Any, options: Seq
             return False
         state["answers"][key] = value
         return True
+    if bucket == "names_agreed":
+        if state["names_agreed"] == value:
+            return False
+        state["names_agreed"] = value
+        return True
     empty = [None, None] if bucket == "intensity" else [None, False]
     pair = list(state[bucket].get(key, empty))
     if pair[slot] is not None and pair[slot] == value:  # also an unticked box that was never ticked
@@ -387,6 +392,16 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
         args=(state, flow, "external", "", external_key, list(partners)),
     )
     drawn.take("external", "", named, list(partners))
+    # Off unless ticked: the team sees names in its network picture only when everyone in it agreed.
+    agreed = st.checkbox(
+        t("scan.names_agreed"),
+        value=state["names_agreed"],
+        key="network_names_agreed",
+        help=t("scan.names_agreed_help"),
+        on_change=_remember,
+        args=(state, flow, "names_agreed", "", "network_names_agreed", (False, True)),
+    )
+    drawn.take("names_agreed", "", agreed, (False, True))
     drawn.save(flow)
 
 
