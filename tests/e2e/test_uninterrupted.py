@@ -9,20 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from scan.config import REPO_ROOT
 from tests.e2e.browser import open_url, settle
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, serve_probe
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def probe(tmp_path) -> Iterator[Server]:
-    server = Server(
-        tmp_path / "unused.duckdb", tmp_path / "probe.log", script=REPO_ROOT / "tests/e2e/uninterrupted_probe_app.py"
-    )
-    yield server
-    server.stop()
+    yield from serve_probe(tmp_path, "uninterrupted_probe_app.py")
 
 
 def recorded_after_a_click_elsewhere(page, url: str) -> str:
