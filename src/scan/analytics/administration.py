@@ -1,4 +1,5 @@
-"""The read model of administration: the lists an administrator works from (people, invites, the audit log).
+"""The read model of administration: the lists an administrator works from (people, invites, the audit log) and
+what the roster import and the command line look teams and people up in.
 
 Each list is of one organisation: an administrator sees their own organisation only. The writes these lists lead
 to are in scan.admin and scan.store.org.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-# How a team is named to people, in lists and in the exports.
+# How a team is named to people, in lists, the exports, the roster import and on the command line.
 TEAM_LABEL = "l.name || ' · ' || t.name"
 
 
@@ -49,3 +50,32 @@ def audit_log(conn: duckdb.DuckDBPyConnection, organisation_id: int, limit: int 
         """,
         [organisation_id, limit],
     ).df()
+
+
+def team_labels(conn: duckdb.DuckDBPyConnection, organisation_id: int | None = None) -> list[tuple[int, str]]:
+    """Every team with its label 'Location · Team': of one organisation, or of all of them for the command line,
+    which is the platform's."""
+    where, params = ("WHERE l.organisation_id = ?", [organisation_id]) if organisation_id is not None else ("", [])
+    return conn.execute(
+        f"SELECT t.id, {TEAM_LABEL} FROM teams t JOIN locations l ON l.id = t.location_id {where} ORDER BY t.id",
+        params,
+    ).fetchall()
+
+
+def login_emails(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[str]:
+    """The e-mail addresses of the organisation's logins."""
+    rows = conn.execute(
+        "SELECT a.email FROM accounts a JOIN users u ON u.id = a.user_id"
+        " WHERE u.organisation_id = ? AND a.email IS NOT NULL",
+        [organisation_id],
+    ).fetchall()
+    return [email for (email,) in rows]
+
+
+def team_members(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[tuple[int, str]]:
+    """Every membership of the organisation as (team id, the member's display name)."""
+    return conn.execute(
+        "SELECT m.team_id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id"
+        " WHERE u.organisation_id = ?",
+        [organisation_id],
+    ).fetchall()
