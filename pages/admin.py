@@ -7,6 +7,7 @@ import streamlit as st
 
 from scan import accounts, admin
 from scan.analytics import locations_of, open_round_of
+from scan.analytics.administration import audit_log, invites_of, users_of
 from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
 from scan.reports.cells import write_csv
@@ -55,7 +56,7 @@ with tabs[0]:
                 show_problems(problems)
 
 with tabs[1]:
-    people = admin.users_of(conn, org)
+    people = users_of(conn, org)
     shown = people.drop(columns=["id"]).fillna("")
     shown["discipline"] = [
         settings().discipline(d).name(lang) if isinstance(d, str) else "" for d in people["discipline"]
@@ -122,7 +123,7 @@ with tabs[2]:
                     expires_at=datetime.now() + timedelta(days=int(days)),
                 )
                 st.success(t("admin.made_invite", code=code))
-    invites = admin.invites_of(conn, org)
+    invites = invites_of(conn, org)
     st.dataframe(invites, hide_index=True, width="stretch")
     active = invites[invites["revoked_at"].isna()]["code"].tolist()
     if active:
@@ -187,7 +188,7 @@ with tabs[5]:
     )
 
 with tabs[6]:
-    st.dataframe(admin.audit_log(conn, org), hide_index=True, width="stretch")
+    st.dataframe(audit_log(conn, org), hide_index=True, width="stretch")
 
 with tabs[7]:
     st.write(t("admin.retention_intro"))

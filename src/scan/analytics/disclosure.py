@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from scan.config import PrivacySettings
+from scan.config import PrivacySettings, Settings
 from scan.scoring import summary_from_moments
 
 
@@ -82,3 +82,9 @@ def complement_ok(n: int, parent_n: int, threshold: int) -> bool:
     """Rule c for a filter: the part outside it is empty or large enough itself."""
     rest = parent_n - n
     return rest == 0 or rest >= threshold
+
+
+def export_threshold(asked: int | None, settings: Settings) -> int:
+    """The smallest group a command-line export shows: the size asked for, else the cross-team threshold (an export
+    holds the groups of a whole organisation side by side, as the director's views do)."""
+    return asked if asked is not None else settings.privacy.cross_team_threshold

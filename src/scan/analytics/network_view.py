@@ -25,7 +25,7 @@ import duckdb
 import networkx as nx
 
 from scan.config import Settings
-from scan.network import NetworkMetrics, build_graph, mutual_pairs, network_metrics, team_network
+from scan.network import Member, NetworkMetrics, Tie, build_graph, mutual_pairs, network_metrics
 from scan.store.db import transaction
 
 
@@ -134,6 +134,23 @@ def _sociogram(graph: nx.DiGraph, names: Mapping[int, str], viewer_user_id: int)
         if not (frozenset((a, b)) in mutual and a > b)
     )
     return NamedSociogram(nodes, edges)
+
+
+def team_network(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int) -> tuple[list[Member], list[Tie]]:
+    """The respondents of a team in a round and the ties they stated (also those ``build_graph`` leaves out)."""
+    # A respondent without a discipline (e.g. a director who also answered for a team) forms a group of its own.
+    members = conn.execute(
+        "SELECT u.id, coalesce(u.discipline, '') FROM responses p JOIN users u ON u.id = p.user_id"
+        " WHERE p.team_id = ? AND p.round_id = ? ORDER BY u.id",
+        [team_id, round_id],
+    ).fetchall()
+    ties = conn.execute(
+        "SELECT p.user_id, x.target_user_id, x.frequency, x.support FROM network_ties x"
+        " JOIN responses p ON p.id = x.response_id WHERE p.team_id = ? AND p.round_id = ?"
+        " ORDER BY p.user_id, x.target_user_id",
+        [team_id, round_id],
+    ).fetchall()
+    return [Member(*row) for row in members], [Tie(*row) for row in ties]
 
 
 def network_view(

@@ -16,7 +16,7 @@ from scan.demo import build_demo, holds_demo_accounts, is_demo_database
 from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
 from scan.store import connect
-from scan.store.org import register_questionnaire
+from scan.store.org import holds_organisations, register_questionnaire
 from scan.store.serving import tune_for_serving
 
 DEMO_SIZE = 300
@@ -36,7 +36,7 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     conn = connect(path)
     tune_for_serving(conn)
     register_questionnaire(conn, default_questionnaire())
-    empty = not conn.execute("SELECT count(*) FROM organisations").fetchone()[0]
+    empty = not holds_organisations(conn)
     if config.demo_mode():
         if empty:
             build_demo(conn, DEMO_SIZE)
