@@ -6,20 +6,22 @@ Three rules keep every figure a group's figure, whatever filters are combined:
 2. the rows that are hidden together hold 0 or at least ``threshold`` responses: otherwise the shown total
    minus the shown rows would give a small group away, so the smallest shown rows are hidden as well;
 3. a filtered population (a location, a profession) is shown only when the rest of its parent population is
-   0 or at least ``threshold`` responses, for the same reason.
+   0 or at least ``threshold`` responses, for the same reason;
+4. every figure comes from the teams' 'board' released sets (disclosure rule d), and a group with a withheld team
+   (its released set holds a deleted response) shows none until that team's next release.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from math import fsum
 
 import duckdb
 
-from scan.analytics import RoundInfo, rounds_of
-from scan.analytics.disclosure import complement_ok, hide_small_groups
+from scan.analytics import RoundInfo, grouped_aggregates, rounds_of
+from scan.analytics.disclosure import ReleaseState, complement_ok, hide_small_groups
 from scan.config import Settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import t_profile
@@ -38,9 +40,11 @@ class Row:
     """One group (a location, or a team of the chosen location)."""
 
     label: str
-    n: int
+    n: int  # the released responses behind the figures
     means: dict[str, float] = field(default_factory=dict)  # empty when hidden
     hidden: bool = False
+    waiting: int = 0  # responses that came or went since the group's figures were last released
+    withheld: bool = False  # a team of the group is withheld (rule 4); hidden as well
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class _Response:
     location: str
     discipline: str | None
     scores: dict[str, float]
+    released: bool  # in its team's 'board' released set: its scores count in the figures
 
     def within(self, location_id: int | None, discipline: str | None) -> bool:
         return (location_id is None or self.location_id == location_id) and (
@@ -86,14 +91,45 @@ class _Response:
         )
 
 
-def _responses(conn: duckdb.DuckDBPyConnection, filters: Filters, dimensions: Sequence[str]) -> list[_Response]:
+@dataclass(frozen=True)
+class _Population:
+    """The organisation in the round: every current response, and each team's release state (rule 4)."""
+
+    responses: tuple[_Response, ...]
+    states: dict[int, tuple[int, ReleaseState]]  # team → (its location, its 'board' release state)
+
+    def released(self) -> list[_Response]:
+        return [r for r in self.responses if r.released]
+
+    def release_of(self, teams: Callable[[int, int], bool], discipline: str | None) -> tuple[int, bool]:
+        """(waiting, withheld) of the group of the teams for which ``teams(team, location)`` holds. A deleted
+        response's profession is gone with it: it counts as waiting in every profession's figures."""
+        chosen = [state for team, (location, state) in self.states.items() if teams(team, location)]
+        new = sum(
+            1
+            for r in self.responses
+            if not r.released and teams(r.team_id, r.location_id) and r.within(None, discipline)
+        )
+        return new + sum(len(s.released - s.current) for s in chosen), any(s.withheld for s in chosen)
+
+
+def _responses(conn: duckdb.DuckDBPyConnection, filters: Filters, dimensions: Sequence[str]) -> _Population:
     """Every response of the organisation in the round with the scores the view uses: the chosen filter, the
     views one filter wider and the participation are all parts of it (a few hundred people per board, where
     eight queries with four joins each took 60-80 ms at 1,000,000 respondents). Two reads: with the scores
     in a LEFT JOIN DuckDB builds its hash table on the scores, three times slower."""
     params = {"organisation": filters.organisation_id, "round": filters.round_id}
+    released: dict[int, tuple[int, set[int]]] = {}
+    for team_id, location_id, response_id in conn.execute(
+        "SELECT x.team_id, t.location_id, x.response_id FROM released_responses x JOIN teams t ON t.id = x.team_id"
+        " JOIN locations l ON l.id = t.location_id"
+        " WHERE l.organisation_id = $organisation AND x.round_id = $round AND x.audience = 'board'",
+        params,
+    ).fetchall():
+        released.setdefault(team_id, (location_id, set()))[1].add(response_id)
+    shown = {rid for _, ids in released.values() for rid in ids}
     found = {
-        row[0]: _Response(*row, scores={})
+        row[0]: _Response(*row, scores={}, released=row[0] in shown)
         for row in conn.execute(
             "SELECT p.id, p.user_id, p.team_id, l.name || ' · ' || t.name, l.id, l.name, u.discipline"
             f" {_FROM} WHERE l.organisation_id = $organisation AND p.round_id = $round",
@@ -106,7 +142,17 @@ def _responses(conn: duckdb.DuckDBPyConnection, filters: Filters, dimensions: Se
         params | {"dimensions": sorted({*dimensions, *T_PROFILE_DIMENSIONS})},
     ).fetchall():
         found[rid].scores[dimension] = score
-    return list(found.values())
+    current: dict[int, tuple[int, set[int]]] = {}
+    for r in found.values():
+        current.setdefault(r.team_id, (r.location_id, set()))[1].add(r.id)
+    states = {
+        team: (
+            (current.get(team) or released[team])[0],
+            ReleaseState(frozenset(current.get(team, (0, set()))[1]), frozenset(released.get(team, (0, set()))[1])),
+        )
+        for team in current.keys() | released.keys()
+    }
+    return _Population(tuple(found.values()), states)
 
 
 def _group_sizes(responses: Sequence[_Response], by_team: bool) -> dict[int, tuple[str, int]]:
@@ -127,17 +173,25 @@ def director_view(
     dimensions: Sequence[str],
 ) -> DirectorView:
     threshold = settings.privacy.cross_team_threshold
-    everyone = _responses(conn, filters, dimensions)
+    population = _responses(conn, filters, dimensions)
+    everyone = population.released()
     chosen = [r for r in everyone if r.within(filters.location_id, filters.discipline)]
-    rows = _rows(everyone, filters, threshold, dimensions)
+    rows = _rows(population, filters, threshold, dimensions)
 
     total_n = len(chosen)
+    waiting, withheld = population.release_of(
+        lambda _, location: filters.location_id in (None, location), filters.discipline
+    )
     # Every view one filter wider is also on offer: against each, the rest must be empty or large enough.
     wider = [(None, filters.discipline), (filters.location_id, None)]
-    total_visible = total_n >= threshold and all(
-        complement_ok(total_n, sum(r.within(*parent) for r in everyone), threshold)
-        for parent in wider
-        if parent != (filters.location_id, filters.discipline)
+    total_visible = (
+        not withheld
+        and total_n >= threshold
+        and all(
+            complement_ok(total_n, sum(r.within(*parent) for r in everyone), threshold)
+            for parent in wider
+            if parent != (filters.location_id, filters.discipline)
+        )
     )
     total_means = {}
     profiles: dict[str, int] = {}
@@ -160,7 +214,7 @@ def director_view(
             if rid in ids:
                 levels = intensity.setdefault(partner, {})
                 levels[level] = levels.get(level, 0) + 1
-    total = Row(label="", n=total_n, means=total_means, hidden=not total_visible)
+    total = Row("", total_n, total_means, not total_visible, waiting, withheld)
 
     return DirectorView(
         filters=filters,
@@ -169,17 +223,16 @@ def director_view(
         rows=rows,
         profiles=profiles,
         intensity=intensity,
-        participation=_participation(conn, filters, everyone),
+        participation=_participation(conn, filters, population.responses),
     )
 
 
-def _rows(
-    everyone: Sequence[_Response], filters: Filters, threshold: int, dimensions: Sequence[str]
-) -> tuple[Row, ...]:
-    """The rows of a view: locations, or the teams of the chosen location (rules 1-3, per dimension).
+def _rows(population: _Population, filters: Filters, threshold: int, dimensions: Sequence[str]) -> tuple[Row, ...]:
+    """The rows of a view: locations, or the teams of the chosen location (rules 1-4, per dimension).
 
     A row's mean of a dimension counts the scores present; the cells hidden in a column hold 0 or at least
     ``threshold`` scores, so that the column's total minus the shown cells gives no small group away."""
+    everyone = population.released()
     chosen = [r for r in everyone if r.within(filters.location_id, filters.discipline)]
     by_team = filters.location_id is not None
     sizes = _group_sizes(chosen, by_team)
@@ -190,13 +243,18 @@ def _rows(
             if dimension in r.scores:
                 cells[key][dimension].append(r.scores[dimension])
     keys = list(sizes)
+    releases = [
+        population.release_of(lambda team, location, k=k: (team if by_team else location) == k, filters.discipline)
+        for k in keys
+    ]
     if filters.discipline is not None:
         # Each row is also visible without the profession filter: the rest of its row must not be small.
         unfiltered = _group_sizes([r for r in everyone if r.within(filters.location_id, None)], by_team)
         small_rest = [not complement_ok(sizes[k][1], unfiltered.get(k, (None, 0))[1], threshold) for k in keys]
     else:
         small_rest = [False] * len(keys)
-    hidden_rows = hide_small_groups([sizes[k][1] for k in keys], threshold, forced=small_rest)
+    forced = [rest or withheld for rest, (_, withheld) in zip(small_rest, releases, strict=True)]
+    hidden_rows = hide_small_groups([sizes[k][1] for k in keys], threshold, forced=forced)
     shown_cells: dict[str, list[bool]] = {
         dimension: [
             not hidden
@@ -210,6 +268,8 @@ def _rows(
             n=sizes[k][1],
             means={d: fsum(cells[k][d]) / len(cells[k][d]) for d in dimensions if shown_cells[d][i]},
             hidden=hidden_rows[i],
+            waiting=releases[i][0],
+            withheld=releases[i][1],
         )
         for i, k in enumerate(keys)
     )
@@ -226,9 +286,9 @@ def comparison_view(
     """Every team of the organisation in one round, hidden exactly as the board overview hides it when a
     location is chosen there: the two pages never show a different set of groups."""
     threshold = settings.privacy.cross_team_threshold
-    everyone = _responses(conn, Filters(organisation_id, round_id), dimensions)
-    locations = sorted({r.location_id for r in everyone})
-    rows = [row for lid in locations for row in _rows(everyone, Filters(organisation_id, round_id, lid), threshold,
+    population = _responses(conn, Filters(organisation_id, round_id), dimensions)
+    locations = sorted({r.location_id for r in population.released()})
+    rows = [row for lid in locations for row in _rows(population, Filters(organisation_id, round_id, lid), threshold,
                                                       dimensions)]  # fmt: skip
     return tuple(sorted(rows, key=lambda row: row.label))
 
@@ -257,15 +317,11 @@ def trend(
 ) -> list[tuple[RoundInfo, dict[str, float]]]:
     """The organisation's mean per round (from the team aggregates), where a round reaches the threshold."""
     threshold = settings.privacy.cross_team_threshold
-    rows = conn.execute(
-        """
-        SELECT a.round_id, d.name, sum(a.n), sum(a.total) / sum(a.n) FROM team_aggregates a
-        JOIN dimensions d ON d.id = a.dimension_id WHERE a.organisation_id = ? GROUP BY ALL
-        """,
-        [organisation_id],
-    ).fetchall()
+    frame = grouped_aggregates(
+        conn, "organisation_id", "a.organisation_id = $organisation", {"organisation": organisation_id}, threshold
+    )
     means: dict[int, dict[str, float]] = defaultdict(dict)
-    for round_id, dimension, n, mean in rows:
-        if n >= threshold and dimension in dimensions:
+    for round_id, dimension, mean, hidden in frame[["round_id", "dimension", "mean", "hidden"]].itertuples(index=False):
+        if not hidden and dimension in dimensions:
             means[round_id][dimension] = mean
     return [(r, means[r.id]) for r in rounds_of(conn, organisation_id) if means.get(r.id)]

@@ -6,6 +6,9 @@ b. Its spread (sd) shows only from the spread threshold, rounded; a group's lowe
 c. Rows hidden together hold 0 or at least the threshold (``hide_small_groups``), and a filtered part shows
    only when the rest of its parent is empty or large enough itself (``complement_ok``): otherwise a shown total
    minus the shown rows gives a small group away.
+d. Over time a group's figures are those of its released set only (store.released: it changes by 0 or at least
+   the threshold responses at a time), and while that set holds a deleted response they are withheld
+   (``ReleaseState``): otherwise two moments' means give away who came or went in between.
 
 The thresholds are settings (data/settings.yaml, ``privacy``); nothing outside analytics reads them to decide.
 """
@@ -27,6 +30,30 @@ class GroupFigure:
     n: int  # the scores present for this dimension
     mean: float
     sd: float | None  # None below the spread threshold (or for a single score); rounded
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """Rule d for one group: its current responses against its released set (ids, never shown)."""
+
+    current: frozenset[int]
+    released: frozenset[int]
+
+    @property
+    def shown(self) -> frozenset[int]:
+        """The responses the group's figures are computed from."""
+        return self.released & self.current
+
+    @property
+    def waiting(self) -> int:
+        """How many responses came or went since the last release: a count, not who."""
+        return len(self.current ^ self.released)
+
+    @property
+    def withheld(self) -> bool:
+        """The released set holds a deleted response: no figure until the next release, for the figures without
+        it would differ from the shown ones by fewer than the threshold."""
+        return bool(self.released - self.current)
 
 
 def group_figure(

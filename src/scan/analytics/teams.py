@@ -1,8 +1,9 @@
 """Read models for the team views: dashboard, comparison, dialogue. Thresholds are applied here.
 
 A team's scores are summarised only when the group (the team, or the part a filter leaves) has at least
-``threshold`` responses; below it the views get the count and nothing else. The viewer's own scores come
-along only to compare them with the team (blind spots, hidden strengths), never anyone else's.
+``threshold`` responses in the team's released set (disclosure rule d); below it the views get the count and
+nothing else. The viewer's own scores come along only to compare them with the team (blind spots, hidden
+strengths), never anyone else's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from scan.analytics import RoundInfo, rounds_of
-from scan.analytics.disclosure import GroupFigure, figures_from_scores, widest_disagreements
+from scan.analytics.disclosure import GroupFigure, ReleaseState, figures_from_scores, widest_disagreements
 from scan.config import Settings
 from scan.network import Member, Tie, team_network
 from scan.questionnaire import Questionnaire
@@ -37,7 +38,7 @@ class TeamView:
     team: TeamInfo
     round: RoundInfo
     threshold: int
-    n_responses: int
+    n_responses: int  # the released responses the figures are computed from
     n_members: int
     spreads: dict[str, GroupFigure] = field(default_factory=dict)  # empty below the threshold
     intensity: dict[str, dict[str, Counter]] = field(default_factory=dict)  # partner → current/desired → level → n
@@ -46,14 +47,17 @@ class TeamView:
     # A filtered part is also hidden when the rest of the team is a small group: the whole team's figures
     # minus this part's would give that small group away.
     rest_too_small: bool = False
+    n_answered: int = 0  # everyone who filled in now: a count, live
+    waiting: int = 0  # responses that came or went since the figures were last released
+    withheld: bool = False  # the released set holds a deleted response: no figures until the next release
 
     @property
     def visible(self) -> bool:
-        return self.n_responses >= self.threshold and not self.rest_too_small
+        return self.n_responses >= self.threshold and not self.rest_too_small and not self.withheld
 
     @property
     def participation(self) -> float | None:
-        return self.n_responses / self.n_members if self.n_members else None
+        return self.n_answered / self.n_members if self.n_members else None
 
     def means(self) -> dict[str, float]:
         return {d: s.mean for d, s in self.spreads.items()}
@@ -112,7 +116,8 @@ def team_view(
     viewer_user_id: int | None = None,
     discipline: str | None = None,
 ) -> TeamView:
-    """The team in one round; ``discipline`` narrows the group to one profession (same threshold)."""
+    """The team in one round, from its 'team' released set; ``discipline`` narrows the group to one profession
+    (same threshold)."""
     # The team's members and responses are read once each and narrowed here; scores and intensity by a
     # semi-join on the team's responses. Before, six queries joined users or responses for each view.
     info = team(conn, team_id)
@@ -129,10 +134,18 @@ def team_view(
         " WHERE p.team_id = ? AND p.round_id = ?",
         [team_id, round_id],
     ).fetchall()
-    chosen = {rid for rid, _, d in responses if discipline is None or d == discipline}
-    n_responses = len(chosen)
-    rest = len(responses) - n_responses if discipline else 0
-    view = TeamView(info, round_info, threshold, n_responses, members, rest_too_small=0 < rest < threshold)
+    released = conn.execute(
+        "SELECT response_id FROM released_responses WHERE team_id = ? AND round_id = ? AND audience = 'team'",
+        [team_id, round_id],
+    ).fetchall()
+    state = ReleaseState(frozenset(rid for rid, _, _ in responses), frozenset(rid for (rid,) in released))
+    answered = {rid for rid, _, d in responses if discipline is None or d == discipline}
+    # A deleted response's profession is gone with it: it counts as waiting in every part of the team.
+    waiting = len(answered - state.released) + len(state.released - state.current)
+    chosen = answered & state.released
+    rest = len(state.shown) - len(chosen) if discipline else 0
+    counts = {"n_answered": len(answered), "waiting": waiting, "withheld": state.withheld}
+    view = TeamView(info, round_info, threshold, len(chosen), members, rest_too_small=0 < rest < threshold, **counts)
     if not view.visible:
         return view
 
@@ -168,7 +181,9 @@ def team_view(
         mine = next((by_response.get(rid, {}) for rid, user, _ in responses if user == viewer_user_id), {})
         own = dict(sorted(mine.items(), key=lambda item: order.get(item[0], len(order))))
     gaps = self_team_gaps(own, {d: s.mean for d, s in spreads.items()}, questionnaire.scale.range, settings.scoring)
-    return TeamView(info, round_info, threshold, n_responses, members, spreads, intensity, tuple(gaps), own, False)
+    return TeamView(
+        info, round_info, threshold, len(chosen), members, spreads, intensity, tuple(gaps), own, False, **counts
+    )
 
 
 def participation(conn: duckdb.DuckDBPyConnection, team_id: int) -> list[tuple[RoundInfo, int, int]]:
