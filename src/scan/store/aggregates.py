@@ -24,13 +24,23 @@ def rebuild_team_aggregates(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def refresh_team_aggregate(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, audience: str) -> None:
-    """Recompute the aggregate of one released set, just released."""
+def refresh_team_aggregate(
+    conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, audience: str, response_ids: list[int]
+) -> None:
+    """Recompute the aggregate of one released set (``response_ids``), just released."""
     drop_team_aggregate(conn, team_id, round_id, audience)
+    if not response_ids:
+        return
+    # The ids' range first: scores are stored in response order, so the range skips most of the table, where a
+    # join on the released set reads every score in the database.
     conn.execute(
-        f"INSERT INTO team_aggregates {_GROUPED} WHERE x.team_id = ? AND x.round_id = ? AND x.audience = ?"
-        f" GROUP BY {_KEYS}",
-        [team_id, round_id, audience],
+        "INSERT INTO team_aggregates SELECT ?, t.id, ?, d.id, l.organisation_id, t.location_id,"
+        " count(*), sum(s.score), sum(s.score * s.score), min(s.score), max(s.score)"
+        " FROM scores s JOIN dimensions d ON d.name = s.dimension CROSS JOIN teams t"
+        " JOIN locations l ON l.id = t.location_id"
+        " WHERE t.id = ? AND s.response_id BETWEEN ? AND ? AND list_contains(?, s.response_id)"
+        " GROUP BY ALL",
+        [audience, round_id, team_id, min(response_ids), max(response_ids), response_ids],
     )
 
 

@@ -4,8 +4,10 @@ If a team's figures followed every response, the means at 3 and at 4 responses w
 score (4·m4 − 3·m3), and a deletion would do the same in reverse. So for every team, round and audience ('team':
 the team's own views, step privacy.team_threshold; 'board': every cross-team view, step
 privacy.cross_team_threshold) the store keeps a set R of responses, and views show the figures of R only. With C
-the team's current responses in the round, R becomes C when they differ by at least the step (|C Δ R| ≥ k); so
-any two states anyone can see differ by 0 or by at least k responses. Nothing but this module writes R, always
+the team's current responses in the round, R becomes C when they differ by at least the step (|C Δ R| ≥ k) and C
+differs by 0 or at least k from every set the group was released as before (release_history): two steps of k can
+end k-1 or fewer apart (delete one of three, add one, with a larger set in between), and any two states anyone
+can see must differ by 0 or by at least k responses. Nothing but this module writes R and its history, always
 inside the transaction of the submission or deletion that changed C.
 
 A deleted response's scores go at once; its id stays in R until the next release, and meanwhile the group is
@@ -15,7 +17,7 @@ shown ones by one response.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 
@@ -30,45 +32,83 @@ def release_step(audience: str, privacy: PrivacySettings) -> int:
     return privacy.team_threshold if audience == "team" else privacy.cross_team_threshold
 
 
-def release(
-    conn: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], *, not_yet: Collection[int] = ()
-) -> None:
+def _apart(first: frozenset[int], second: frozenset[int], step: int) -> bool:
+    """Two sets whose figures may both be seen: the same, or at least ``step`` responses apart."""
+    differ = len(first ^ second)
+    return differ == 0 or differ >= step
+
+
+def release(conn: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], *, arrivals: Sequence[int] = ()) -> None:
     """Apply the release rule to the given (team, round) pairs, after their responses changed. Call inside the
     transaction that changed them: a concurrent release of the same set then conflicts at COMMIT (both delete
     the same rows, or insert the same key) and is retried by the writer, instead of mixing two sets.
 
-    ``not_yet``: responses a group commit wrote after the one being settled; the rule runs as if they were not
-    there yet, so that every submission of a batch moves the sets exactly as it would have alone."""
+    ``arrivals``: the responses a group commit just wrote, in its order; the rule runs after each of them as if
+    the later ones were not there yet, so that every submission of a batch moves the sets exactly as it would
+    have alone. One read of the groups' responses and sets for the whole call; only changed sets are written."""
     privacy = settings().privacy
-    for team_id, round_id in sorted(set(pairs)):
-        current = {
-            rid
-            for (rid,) in conn.execute(
-                "SELECT id FROM responses WHERE team_id = ? AND round_id = ?", [team_id, round_id]
-            ).fetchall()
-            if rid not in not_yet
-        }
+    pairs = sorted(set(pairs))
+    teams, rounds = sorted({t for t, _ in pairs}), sorted({r for _, r in pairs})
+    current: dict[tuple[int, int], set[int]] = {pair: set() for pair in pairs}
+    for team_id, round_id, rid in conn.execute(
+        "SELECT team_id, round_id, id FROM responses WHERE list_contains(?, team_id) AND list_contains(?, round_id)",
+        [teams, rounds],
+    ).fetchall():
+        current.get((team_id, round_id), set()).add(rid)
+    released: dict[tuple[int, int, str], frozenset[int]] = {}
+    for team_id, round_id, audience, rid in conn.execute(
+        "SELECT team_id, round_id, audience, response_id FROM released_responses"
+        " WHERE list_contains(?, team_id) AND list_contains(?, round_id)",
+        [teams, rounds],
+    ).fetchall():
+        released[team_id, round_id, audience] = released.get((team_id, round_id, audience), frozenset()) | {rid}
+    history: dict[tuple[int, int, str], dict[int, set[int]]] = {}
+    for team_id, round_id, audience, number, rid in conn.execute(
+        "SELECT team_id, round_id, audience, release_no, response_id FROM release_history"
+        " WHERE list_contains(?, team_id) AND list_contains(?, round_id)",
+        [teams, rounds],
+    ).fetchall():
+        history.setdefault((team_id, round_id, audience), {}).setdefault(number, set()).add(rid)
+    arriving = set(arrivals)
+    for (team_id, round_id), now in current.items():
+        # The group's responses after each of its arrivals, or (a single submission, a deletion) just as they are.
+        states, held = [], now - arriving
+        for rid in arrivals:
+            if rid in now:
+                held = held | {rid}
+                states.append(held)
+        states = states or [now]
         for audience in AUDIENCES:
-            released = {
-                rid
-                for (rid,) in conn.execute(
-                    "SELECT response_id FROM released_responses WHERE team_id = ? AND round_id = ? AND audience = ?",
-                    [team_id, round_id, audience],
-                ).fetchall()
-            }
-            if len(current ^ released) >= release_step(audience, privacy):
+            step = release_step(audience, privacy)
+            before = released.get((team_id, round_id, audience), frozenset())
+            # Every group starts empty, and its team's emptiness is seen in a location's figures: so ∅ counts too.
+            earlier = history.get((team_id, round_id, audience), {}).values()
+            shown_before = [frozenset(), *(frozenset(ids) for ids in earlier)]
+            after, new_sets = before, []
+            for state in states:
+                if len(state ^ after) >= step and all(_apart(state, shown, step) for shown in shown_before):
+                    after = frozenset(state)
+                    shown_before.append(after)
+                    new_sets.append(after)
+            number = len(history.get((team_id, round_id, audience), {}))
+            for offset, ids in enumerate(new_sets, start=1):
+                conn.execute(
+                    "INSERT INTO release_history SELECT ?, ?, ?, ?, unnest(?::BIGINT[])",
+                    [team_id, round_id, audience, number + offset, sorted(ids)],
+                )
+            if after != before:
                 # Only the difference is written: the rows that stay are not touched.
                 conn.execute(
                     "DELETE FROM released_responses WHERE team_id = ? AND round_id = ? AND audience = ?"
                     " AND list_contains(?, response_id)",
-                    [team_id, round_id, audience, sorted(released - current)],
+                    [team_id, round_id, audience, sorted(before - after)],
                 )
                 conn.execute(
                     "INSERT INTO released_responses SELECT ?, ?, ?, unnest(?::BIGINT[])",
-                    [team_id, round_id, audience, sorted(current - released)],
+                    [team_id, round_id, audience, sorted(after - before)],
                 )
-                refresh_team_aggregate(conn, team_id, round_id, audience)
-            elif released - current:
+                refresh_team_aggregate(conn, team_id, round_id, audience, sorted(after))
+            elif before - now:
                 drop_team_aggregate(conn, team_id, round_id, audience)
 
 
@@ -80,10 +120,16 @@ def release_everything(conn: duckdb.DuckDBPyConnection) -> None:
         " CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS audience) a ORDER BY p.team_id, p.round_id, a.audience, p.id",
         [list(AUDIENCES)],
     )
+    # Nobody saw an earlier state of these groups: their history begins here.
+    conn.execute("DELETE FROM release_history")
+    conn.execute(
+        "INSERT INTO release_history SELECT team_id, round_id, audience, 1, response_id FROM released_responses"
+    )
     rebuild_team_aggregates(conn)
 
 
 def forget_rounds(conn: duckdb.DuckDBPyConnection, round_ids: list[int]) -> None:
     """Rounds removed as a whole (retention): nothing of them is released any more."""
     conn.execute("DELETE FROM released_responses WHERE list_contains(?, round_id)", [round_ids])
+    conn.execute("DELETE FROM release_history WHERE list_contains(?, round_id)", [round_ids])
     conn.execute("DELETE FROM team_aggregates WHERE list_contains(?, round_id)", [round_ids])

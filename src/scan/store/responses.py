@@ -15,7 +15,7 @@ import duckdb
 from scan.config import settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel, score_answers
-from scan.store.db import WriteConflict, in_transaction, is_conflict, transaction, write
+from scan.store.db import WriteConflict, back_off, in_transaction, is_conflict, transaction, write
 from scan.store.org import audit, organisation_of_user
 from scan.store.released import release
 from scan.validation import CodedError, InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
@@ -216,9 +216,11 @@ def _store_one(conn: duckdb.DuckDBPyConnection, prepared: _Prepared) -> SubmitRe
                 [submission.user_id, submission.round_id],
             ).fetchone():
                 raise SubmissionRefused("already_submitted", "this user already submitted in this round") from None
-            # Another writer touched a row this one writes too (say, the draft a second tab was saving).
+            # Another writer touched a row this one writes too (say, the draft a second tab was saving, or the
+            # released set of the same team: two releases at once conflict by design, see store.released).
             if attempt == _SUBMIT_ATTEMPTS or in_transaction(conn):
                 raise WriteConflict(str(exc)) from exc
+            back_off(attempt)
             continue
         if inserted is None:
             raise _refusal(conn, submission)
@@ -226,7 +228,8 @@ def _store_one(conn: duckdb.DuckDBPyConnection, prepared: _Prepared) -> SubmitRe
     raise AssertionError("unreachable")
 
 
-_SUBMIT_ATTEMPTS = 3
+# Enough for 16 writers releasing the sets of the same four teams at once (tests/unit/test_group_commit.py).
+_SUBMIT_ATTEMPTS = 8
 
 
 # ---- group commit ---------------------------------------------------------------------------------
@@ -401,11 +404,9 @@ def _store_batch(conn: duckdb.DuckDBPyConnection, batch: list[_Waiting]) -> None
         with transaction(conn):
             stored = dict(conn.execute(_BATCH, _batch_params([w.prepared for w in chosen])).fetchall())
             # In batch order, each as if alone: the rule runs after every submission, not once per batch.
-            order = sorted(stored)
-            for place, k in enumerate(order):
-                submission = chosen[k].prepared.submission
-                later = {stored[j] for j in order[place + 1 :]}
-                release(conn, [(submission.team_id, submission.round_id)], not_yet=later)
+            written = [chosen[k].prepared.submission for k in sorted(stored)]
+            pairs = [(submission.team_id, submission.round_id) for submission in written]
+            release(conn, pairs, arrivals=[stored[k] for k in sorted(stored)])
     except Exception:  # a key or a person stored before, a conflict: each on its own says which
         return
     for k, waiting in enumerate(chosen):

@@ -290,6 +290,17 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         SELECT p.team_id, p.round_id, a.audience, p.id
         FROM responses p CROSS JOIN (VALUES ('team'), ('board')) a (audience)
         ORDER BY p.team_id, p.round_id, a.audience, p.id;
+        -- Every set a group has been released as (ids only: no scores), numbered per group: a new set must differ
+        -- from each of them by 0 or at least k responses, not only from the last one.
+        CREATE TABLE release_history (
+            team_id BIGINT NOT NULL,
+            round_id BIGINT NOT NULL,
+            audience VARCHAR NOT NULL CHECK (audience IN ('team', 'board')),
+            release_no INTEGER NOT NULL CHECK (release_no >= 1),
+            response_id BIGINT NOT NULL,
+            PRIMARY KEY (team_id, round_id, audience, release_no, response_id)
+        );
+        INSERT INTO release_history SELECT team_id, round_id, audience, 1, response_id FROM released_responses;
         -- The aggregate now sums a released set: one row per audience, team, round and dimension, rewritten when
         -- the set is released, absent while it is withheld (it holds a deleted response).
         DROP TABLE team_aggregates;
