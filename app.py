@@ -15,6 +15,7 @@ from scan.ui.auth import (
 )
 from scan.ui.errors import report_error, reported, run_page
 from scan.ui.i18n import language_switch, t
+from scan.ui.plain import markdown_literal
 from scan.ui.session import DemoRefused, db
 
 st.set_page_config(page_title="Kindcentrum Scan", page_icon=":material/diversity_3:", layout="wide")
@@ -100,6 +101,6 @@ except Exception as error:
 navigation = st.navigation(pages_for(account.roles if account else None))
 if account:
     with st.sidebar, reported("sidebar"):
-        st.markdown(t("auth.logged_in_as", name=account.display_name))
+        st.markdown(t("auth.logged_in_as", name=markdown_literal(account.display_name)))
         logout_button()
 run_page(navigation)  # an unexpected error: a calm message with an error id (scan.ui.errors)

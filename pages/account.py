@@ -6,6 +6,7 @@ from scan.accounts import change_password
 from scan.store.responses import delete_person_data
 from scan.ui.auth import end_this_session, forget_account, require_roles
 from scan.ui.i18n import t
+from scan.ui.plain import markdown_literal
 from scan.ui.scan_flow import reset_scan
 from scan.ui.session import db
 from scan.ui.widgets import show_problems
@@ -16,8 +17,8 @@ st.title(t("account.title"))
 st.markdown(
     t(
         "account.profile",
-        name=account.display_name.replace("*", "").replace("_", ""),
-        username=account.username,
+        name=markdown_literal(account.display_name),
+        username=markdown_literal(account.username),
         roles=", ".join(t(f"roles.{role}") for role in account.roles),
     )
 )

@@ -7,13 +7,16 @@ import streamlit as st
 
 from scan import accounts, admin
 from scan.analytics import locations_of, open_round_of
+from scan.analytics.administration import audit_log, invites_of, users_of
 from scan.analytics.teams import teams_of_organisation
 from scan.exports import EXPORTS, export_frame
+from scan.reports.cells import write_csv
 from scan.store.org import add_location, add_team, close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.retention import apply_retention, retention_months, set_retention
 from scan.store.schema import ORGANISATION_ROLES
 from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 from scan.ui.session import db, questionnaire, settings
 from scan.ui.widgets import refusal_shown, show_problems
 from scan.validation import InvalidInput
@@ -53,7 +56,7 @@ with tabs[0]:
                 show_problems(problems)
 
 with tabs[1]:
-    people = admin.users_of(conn, org)
+    people = users_of(conn, org)
     shown = people.drop(columns=["id"]).fillna("")
     shown["discipline"] = [
         settings().discipline(d).name(lang) if isinstance(d, str) else "" for d in people["discipline"]
@@ -120,7 +123,7 @@ with tabs[2]:
                     expires_at=datetime.now() + timedelta(days=int(days)),
                 )
                 st.success(t("admin.made_invite", code=code))
-    invites = admin.invites_of(conn, org)
+    invites = invites_of(conn, org)
     st.dataframe(invites, hide_index=True, width="stretch")
     active = invites[invites["revoked_at"].isna()]["code"].tolist()
     if active:
@@ -140,7 +143,9 @@ with tabs[3]:
                 st.success(t("admin.opened"))
             except InvalidInput as problems:
                 show_problems(problems)
-    if current is not None and st.button(t("admin.close_round", round=current.name), key="close_round"):
+    if current is not None and st.button(
+        t("admin.close_round", round=markdown_literal(current.name)), key="close_round"
+    ):
         close_round(conn, current.id)
         st.success(t("admin.closed"))
 
@@ -176,14 +181,14 @@ with tabs[5]:
     frame = export_frame(conn, questionnaire(), what, settings().privacy.cross_team_threshold, organisation_id=org)
     st.download_button(
         t("admin.export_download"),
-        frame.to_csv(index=False).encode("utf-8"),
+        write_csv(frame).encode("utf-8"),
         file_name=f"{what}.csv",
         mime="text/csv",
         key="export_download",
     )
 
 with tabs[6]:
-    st.dataframe(admin.audit_log(conn, org), hide_index=True, width="stretch")
+    st.dataframe(audit_log(conn, org), hide_index=True, width="stretch")
 
 with tabs[7]:
     st.write(t("admin.retention_intro"))

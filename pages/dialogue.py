@@ -11,6 +11,7 @@ from scan.store.actions import STATUSES, actions_of, add_action, set_status
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
 from scan.ui.pickers import pick_team_and_round
+from scan.ui.plain import markdown_literal
 from scan.ui.session import db, questionnaire, settings
 from scan.ui.widgets import show_problems
 from scan.validation import InvalidInput
@@ -101,5 +102,5 @@ else:
 earlier = [r for r in rounds_of(conn, chosen.organisation_id) if r.wave < round_info.wave]
 if earlier:
     previous = earlier[-1]
-    st.subheader(t("dialogue.previous_title", round=previous.name))
+    st.subheader(t("dialogue.previous_title", round=markdown_literal(previous.name)))
     action_list(previous.id, editable=lead)

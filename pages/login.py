@@ -4,6 +4,7 @@ import streamlit as st
 
 from scan.ui.auth import current_account, demo_accounts_note, enter_app, login_form
 from scan.ui.i18n import t
+from scan.ui.plain import markdown_literal
 
 enter_app()
 
@@ -24,6 +25,8 @@ if current_account() is None:
 if current_account() is not None:
     # Signed in by the form's callback, app.py draws the signed-in menu and first page in the same run; this
     # page still says so where it runs on its own (a test harness without app.py).
-    st.success(t("auth.logged_in_as", name=current_account().display_name), icon=":material/check_circle:")
+    st.success(
+        t("auth.logged_in_as", name=markdown_literal(current_account().display_name)), icon=":material/check_circle:"
+    )
     if st.button(t("about.start_scan"), type="primary", key="continue_after_login"):
         st.rerun()

@@ -1,11 +1,9 @@
-"""Teamnetwerk: who asks whom for support, as a sociogram by profession, with the measures of seed 003."""
+"""Teamnetwerk: the measures of seed 003, a picture of who asks whom for support by profession group, the viewer's
+own network, and names only where everyone in the team agreed. What may show is decided in analytics.network_view."""
 
-import networkx as nx
 import streamlit as st
 
-from scan.analytics.teams import team_network_view
-from scan.network import build_graph, in_degrees, mutual_pairs, network_metrics
-from scan.report import short_label
+from scan.analytics.network_view import network_view
 from scan.ui import charts
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
@@ -14,18 +12,31 @@ from scan.ui.session import db, settings
 
 account = require_roles("professional", "team_lead")
 conn, lang = db(), current_language()
-threshold = settings().privacy.team_threshold
 st.title(t("network.title"))
 st.write(t("network.intro"))
 
 chosen, round_info = pick_team_and_round(conn, account.user_id, key="network")
+view = network_view(conn, settings(), viewer_user_id=account.user_id, team_id=chosen.id, round_id=round_info.id)
 
-respondents, members, ties = team_network_view(conn, chosen.id, round_info.id, threshold)
-if not members:
-    st.info(t("network.below", threshold=threshold, n=respondents), icon=":material/lock:")
+
+def own_network() -> None:
+    st.subheader(t("network.own_title"))
+    if view.ego is None:
+        st.caption(t("network.own_missing"))
+        return
+    named = ", ".join(view.ego.named) if view.ego.named else t("network.own_named_nobody")
+    # Names as typed: st.text shows no markdown, links or formulas.
+    st.text(t("network.own_named", names=named))
+    if view.ego.named_by is not None:
+        st.text(t("network.own_named_by", n=view.ego.named_by))
+
+
+if not view.shown:
+    st.info(t("network.below", threshold=view.threshold, n=view.respondents), icon=":material/lock:")
+    own_network()
     st.stop()
 
-metrics = network_metrics(members, ties)
+metrics = view.metrics
 cards = [
     ("network.density", metrics.density),
     ("network.reciprocity", metrics.reciprocity),
@@ -40,22 +51,32 @@ for column, (key, value) in zip(st.columns(len(cards)), cards, strict=True):
 # The measures in the words of the source (Sannen's parameters, building block 2 of seed 003).
 st.markdown("\n".join(f"- **{t(key)}**: {t(key + '_help')}" for key, _ in cards))
 
-graph = build_graph(members, ties)
-# A fixed seed: the same team looks the same every time it is opened.
-positions = {n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(graph, seed=7).items()}
-palette = ["#2E7D6B", "#E0A030", "#5B7DB1", "#B5577D", "#7A8A90", "#8C6BB1", "#4FA3A5"]
-disciplines = sorted({m.discipline for m in members})
-colours = {m.id: palette[disciplines.index(m.discipline) % len(palette)] for m in members}
-names = {m.id: short_label(settings().discipline(m.discipline).name(lang)) if m.discipline else "" for m in members}
-names[account.user_id] = (
-    f"{account.display_name} ({names.get(account.user_id, '')})" if account.user_id in names else ""
-)
-mutual = mutual_pairs(graph)
-edges = [(a, b, frozenset((a, b)) in mutual) for a, b in graph.edges if not (frozenset((a, b)) in mutual and a > b)]
-st.subheader(t("network.sociogram"))
-st.plotly_chart(
-    charts.sociogram(positions, {n: names[n] for n in positions}, in_degrees(graph), edges, colours, lang),
-    width="stretch",
-    key="sociogram",
-    config=charts.CONFIG,
-)
+own_network()
+
+st.subheader(t("network.professions_title"))
+if view.groups:
+    labels = [
+        t("network.other_professions") if g.merged else settings().discipline(g.disciplines[0]).name(lang)
+        for g in view.groups
+    ]
+    st.caption(t("network.professions_intro", minimum=view.min_profession))
+    st.plotly_chart(
+        charts.profession_matrix(labels, view.matrix, t("network.asker"), t("network.asked"), lang),
+        width="stretch",
+        key="profession_matrix",
+        config=charts.CONFIG,
+    )
+else:
+    st.caption(t("network.professions_none"))
+
+if view.sociogram is not None:
+    st.subheader(t("network.sociogram"))
+    st.caption(t("network.sociogram_intro"))
+    st.plotly_chart(
+        charts.sociogram(view.sociogram.nodes, view.sociogram.edges, lang),
+        width="stretch",
+        key="sociogram",
+        config=charts.CONFIG,
+    )
+else:
+    st.caption(t("network.names_only_when_all_agreed"))

@@ -6,6 +6,7 @@ from datetime import datetime
 import streamlit as st
 
 from scan import platform
+from scan.analytics.platform import organisations
 from scan.store.backup import BackupError, backup_bytes, restore_bytes
 from scan.ui.auth import forget_account, require_roles
 from scan.ui.i18n import t
@@ -20,7 +21,7 @@ st.write(t("platform.intro"))
 organisations_tab, backup_tab = st.tabs([t("platform.tab_organisations"), t("platform.tab_backup")])
 
 with organisations_tab:
-    shown = platform.organisations(conn)
+    shown = organisations(conn)
     shown.columns = [t(f"platform.col_{c}") for c in ("id", "name", "locations", "teams", "people")]
     st.dataframe(shown, hide_index=True, width="stretch")
     with st.form("new_organisation", clear_on_submit=True):

@@ -13,4 +13,12 @@ account = current_account()
 months = retention_months(db(), account.organisation_id) if account else DEFAULT_RETENTION_MONTHS
 privacy = settings().privacy
 st.title(t("privacy.title"))
-st.markdown(t("privacy.body", team=privacy.team_threshold, cross=privacy.cross_team_threshold, months=months))
+st.markdown(
+    t(
+        "privacy.body",
+        team=privacy.team_threshold,
+        cross=privacy.cross_team_threshold,
+        minimum=privacy.network_min_profession,
+        months=months,
+    )
+)

@@ -5,6 +5,7 @@ import streamlit as st
 from scan.accounts import register_with_invite
 from scan.ui.auth import enter_app
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 from scan.ui.session import db, settings
 from scan.ui.widgets import show_problems
 from scan.validation import InvalidInput
@@ -16,7 +17,7 @@ st.write(t("register.intro"))
 
 done = st.session_state.get("_registered_team")
 if done:
-    st.success(t("register.done", team=done), icon=":material/check_circle:")
+    st.success(t("register.done", team=markdown_literal(done)), icon=":material/check_circle:")
     if st.button(t("register.go_login"), type="primary", key="register_to_login"):
         st.session_state.pop("_registered_team", None)
         st.switch_page("pages/login.py")

@@ -4,10 +4,11 @@ import streamlit as st
 
 from scan import accounts, analytics
 from scan.analytics.teams import roster
-from scan.drafts import submission_answers, submission_intensity, submission_ties
+from scan.drafts import submission_answers, submission_intensity, submission_names_agreed, submission_ties
 from scan.store.responses import Submission, SubmissionRefused, load_draft, save_draft, submit
 from scan.ui.auth import require_roles
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 from scan.ui.scan_flow import (
     Colleague,
     DraftKeeper,
@@ -35,9 +36,9 @@ if not account.team_ids:
 if open_round is None:
     st.info(t("scan.no_round"), icon=":material/event_busy:")
     st.stop()
-st.markdown(t("scan.round_label", round=open_round.name))
+st.markdown(t("scan.round_label", round=markdown_literal(open_round.name)))
 if analytics.person_response_id(conn, account.user_id, open_round.id) is not None:
-    st.success(t("scan.already_done", round=open_round.name), icon=":material/task_alt:")
+    st.success(t("scan.already_done", round=markdown_literal(open_round.name)), icon=":material/task_alt:")
     st.page_link("pages/report.py", label=t("scan.to_report"), icon=":material/insights:")
     st.stop()
 
@@ -83,6 +84,7 @@ def send() -> None:
         intensity=submission_intensity(state),
         ties=submission_ties(state),
         external_partners=tuple(state["external"]),
+        network_names_agreed=submission_names_agreed(state),
     )
     try:
         submit(db(), questionnaire(), scoring_model(), submission)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import uuid
@@ -17,7 +18,9 @@ from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel
 
 # For tests of what the store keeps (not of what may be shown): every group figure, sd to 2 decimals.
-PRIVACY = PrivacySettings(team_threshold=1, cross_team_threshold=1, spread_threshold=1, spread_decimals=2)
+PRIVACY = PrivacySettings(
+    team_threshold=1, cross_team_threshold=1, spread_threshold=1, spread_decimals=2, network_min_profession=1
+)
 
 
 def full_answers(questionnaire: Questionnaire, value: int = 4) -> dict[str, int]:
@@ -97,3 +100,28 @@ def add_second_organisation(
     set_retention(conn, organisation_id, 24, actor_user_id=administrator)
     pseudonyms = [conn.execute("SELECT pseudonym FROM users WHERE id = ?", [m]).fetchone()[0] for m in members]
     return SecondOrganisation(organisation_id, team_id, round_id, members, administrator, invite, pseudonyms)
+
+
+# ---- text shown through Streamlit's markdown ------------------------------------------------------------
+
+_MARKDOWN_PUNCTUATION = r"[!-/:-@\[-`{-~]"
+
+
+def parsed_text(markdown: str) -> str:
+    """The text a markdown parser makes of a text without markup: backslash escapes undone."""
+    return re.sub(r"\\(" + _MARKDOWN_PUNCTUATION + ")", r"\1", markdown)
+
+
+def as_seen(markdown: str) -> str:
+    """What a reader sees of it: the invisible word joiners are not seen."""
+    return parsed_text(markdown).replace("\u2060", "")
+
+
+def assert_no_markup(markdown: str) -> None:
+    """None of what Streamlit's markdown would act on (checked against its front end, 1.67): every ASCII
+    punctuation character is backslash-escaped, so CommonMark, GFM links, remark-math's $ and remark-directive's
+    :name[...] see plain characters; no :word: remains in the parsed text (the emoji and :streamlit: plugins
+    look there, after the escapes are gone); and no :material/ in the source (replaced before parsing)."""
+    assert not re.search(_MARKDOWN_PUNCTUATION, re.sub(r"\\" + _MARKDOWN_PUNCTUATION, "", markdown)), markdown
+    assert not re.search(r":[\w+-]+:", parsed_text(markdown)), markdown
+    assert ":material/" not in markdown, markdown

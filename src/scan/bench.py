@@ -34,10 +34,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scan import accounts, analytics, demo, network
+from scan import accounts, analytics, demo
 from scan.accounts import Account
 from scan.analytics import director as director_models
 from scan.analytics import teams as team_models
+from scan.analytics.network_view import network_view
 from scan.config import Settings, settings
 from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.report import radar_dimensions
@@ -136,9 +137,7 @@ def page_runs(
         shell(account)
         chosen = team_models.teams_of_user(conn, account.user_id)[0]
         round_info = analytics.rounds_of(conn, chosen.organisation_id)[::-1][round_index]
-        _, members, ties = team_models.team_network_view(conn, chosen.id, round_info.id, team_threshold)
-        if members:
-            network.network_metrics(members, ties)
+        network_view(conn, config, viewer_user_id=account.user_id, team_id=chosen.id, round_id=round_info.id)
 
     def personal_report(account: Account, newest: bool) -> None:
         shell(account)

@@ -45,9 +45,10 @@ def _progress(label: str):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from scan.store.schema import current_version
+
     conn = connect(args.db)
-    version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-    print(f"database {args.db} ready (schema version {version})")
+    print(f"database {args.db} ready (schema version {current_version(conn)})")
     return 0
 
 
@@ -65,13 +66,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from scan.analytics.disclosure import export_threshold
     from scan.exports import write_export
     from scan.questionnaire import default_questionnaire
 
     if not Path(args.db).exists():
         raise FileNotFoundError(f"no database at {args.db}")
     conn = connect(args.db, read_only=True)
-    min_n = args.min_n if args.min_n is not None else config.settings().privacy.cross_team_threshold
+    min_n = export_threshold(args.min_n, config.settings())
     try:
         write_export(
             conn, default_questionnaire(), args.what, args.format, args.out, min_n, organisation_id=args.organisation
@@ -121,14 +123,12 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 def _team_id(conn: duckdb.DuckDBPyConnection, team: str) -> int:
     """A team by its number or by 'Location · Team' as the exports name it."""
-    row = conn.execute(
-        "SELECT t.id FROM teams t JOIN locations l ON l.id = t.location_id"
-        " WHERE CAST(t.id AS VARCHAR) = ? OR l.name || ' · ' || t.name = ?",
-        [team, team],
-    ).fetchall()
-    if len(row) != 1:
+    from scan.analytics.administration import team_labels
+
+    found = [team_id for team_id, label in team_labels(conn) if str(team_id) == team or label == team]
+    if len(found) != 1:
         raise ValueError(f"no single team {team!r}; give its number or 'Location · Team'")
-    return row[0][0]
+    return found[0]
 
 
 def cmd_reset_password(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ class PrivacySettings:
     cross_team_threshold: int
     spread_threshold: int
     spread_decimals: int
+    network_min_profession: int
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             cross_team_threshold=int(privacy["cross_team_threshold"]),
             spread_threshold=int(privacy["spread_threshold"]),
             spread_decimals=int(privacy["spread_decimals"]),
+            network_min_profession=int(privacy["network_min_profession"]),
         ),
         disciplines=tuple(Choice(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["disciplines"]),
         external_partners=tuple(Choice(d["id"], d["name"]["nl"], d["name"]["en"]) for d in raw["external_partners"]),
@@ -80,7 +82,8 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     if not 0 < settings.scoring.min_answered_ratio <= 1:
         raise ValueError(f"{path}: scoring.min_answered_ratio must be in (0, 1]")
     privacy = settings.privacy
-    if min(privacy.team_threshold, privacy.cross_team_threshold, privacy.spread_threshold) < 1:
+    if min(privacy.team_threshold, privacy.cross_team_threshold, privacy.spread_threshold,
+           privacy.network_min_profession) < 1:  # fmt: skip
         raise ValueError(f"{path}: privacy thresholds must be at least 1")
     if privacy.spread_threshold < privacy.team_threshold or not 0 <= privacy.spread_decimals <= 2:
         raise ValueError(f"{path}: privacy.spread_threshold must be at least team_threshold, spread_decimals 0-2")

@@ -27,6 +27,7 @@ from scan.store.org import (
     add_user,
     create_invite,
     has_mark,
+    holds_organisations,
     mark_database,
     register_questionnaire,
     rename_user,
@@ -201,7 +202,7 @@ def build_demo(
     """Fill an empty database with the demo organisation. ``respondents`` people, two rounds."""
     if respondents < 10:
         raise ValueError("the demo needs at least 10 respondents")
-    if conn.execute("SELECT count(*) FROM organisations").fetchone()[0]:
+    if holds_organisations(conn):
         raise ValueError("the database already holds organisations; the demo needs an empty database")
     config = config or settings()
     questionnaire = questionnaire or default_questionnaire()

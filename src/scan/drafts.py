@@ -7,7 +7,8 @@ be read is dropped, and the steps that lost something are named so the person ca
 
 The payload format (store.responses.save_draft/load_draft) stays as it was: key, step,
 answers {item_id: int | "na"}, intensity {partner: [current, desired]}, modules {construct_id: bool},
-ties {user_id: [frequency, support]}, external [partner ids], consented.
+ties {user_id: [frequency, support]}, external [partner ids], consented, names_agreed (the network step's
+agreement that colleagues may see one's name in the network picture; a draft without it has not agreed).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def new_state() -> dict[str, Any]:
         "ties": {},
         "external": [],
         "consented": False,
+        "names_agreed": False,
         "revision": 0,  # raised by every save: an older copy never replaces a newer draft
     }
 
@@ -253,6 +255,8 @@ def repair_draft(
         "ties": repair.ties(payload.get("ties", {})),
         "external": repair.external_partners(payload.get("external", [])),
         "consented": payload.get("consented") is True,
+        # Asked in the network step only: a guest has none, so cannot have agreed.
+        "names_agreed": colleagues is not None and payload.get("names_agreed") is True,
         "revision": payload["revision"] if _is_int(payload.get("revision")) else 0,
     }
     if not isinstance(state["key"], str) or not state["key"].strip():
@@ -295,6 +299,11 @@ def submission_intensity(state: Mapping[str, Any]) -> dict[str, tuple[int | None
         elif _is_int(current):
             out[partner] = (current, desired if _is_int(desired) else None)
     return out
+
+
+def submission_names_agreed(state: Mapping[str, Any]) -> bool:
+    """Only a ticked box is an agreement."""
+    return state.get("names_agreed") is True
 
 
 def submission_ties(state: Mapping[str, Any]) -> list[Tie]:

@@ -7,6 +7,7 @@ Respondents appear by their research pseudonym only: never a name, username or e
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ import pandas as pd
 
 from scan.network import Member, Tie, network_metrics
 from scan.questionnaire import Questionnaire
+from scan.reports.cells import csv_cell_sql, keep_text_as_text, write_csv
 
 EXPORTS = ("answers", "codebook", "scores", "team-scores", "ties", "network")
 # Built in Python rather than by one query, so a CSV of these cannot be streamed by the database.
@@ -38,18 +40,29 @@ def _of_organisation(keyword: str, column: str, organisation_id: int | None) -> 
     return ("", []) if organisation_id is None else (f" {keyword} {column} = ?", [organisation_id])
 
 
-def export_sql(what: str, min_n: int, organisation_id: int | None) -> tuple[str, list]:
-    """The query of one export, of one organisation's rows (``organisation_id`` None: of every organisation)."""
+def _as_stored(expression: str) -> str:
+    return expression
+
+
+def export_sql(
+    what: str, min_n: int, organisation_id: int | None, text: Callable[[str], str] = _as_stored
+) -> tuple[str, list]:
+    """The query of one export, of one organisation's rows (``organisation_id`` None: of every organisation).
+    ``text`` wraps the expression of each text column: the CSV formula rule (scan.reports.cells.csv_cell_sql)
+    when the database writes the CSV itself. The rows are ordered by the stored values, so a CSV and a frame of
+    the same export list them alike."""
     where, params = _of_organisation("WHERE", "l.organisation_id", organisation_id)
     if what == "answers":
         return (
-            f"SELECT u.pseudonym AS respondent_id, {_TEAM} AS team, r.wave, x.item_id, x.value"
+            f"SELECT {text('u.pseudonym')} AS respondent_id, {text(_TEAM)} AS team, r.wave,"
+            f" {text('x.item_id')} AS item_id, x.value"
             f" FROM answers x {_RESPONSE_JOINS}{where} ORDER BY p.id, x.item_id",
             params,
         )
     if what == "scores":
         return (
-            f"SELECT u.pseudonym AS respondent_id, {_TEAM} AS team, r.wave, x.dimension, x.score"
+            f"SELECT {text('u.pseudonym')} AS respondent_id, {text(_TEAM)} AS team, r.wave,"
+            f" {text('x.dimension')} AS dimension, x.score"
             f" FROM scores x {_RESPONSE_JOINS}{where} ORDER BY p.id, x.dimension",
             params,
         )
@@ -62,12 +75,12 @@ def export_sql(what: str, min_n: int, organisation_id: int | None) -> tuple[str,
                 SELECT team_id, round_id, dimension_id, sum(n) AS n, sum(total) AS total, sum(total_sq) AS total_sq
                 FROM team_aggregates WHERE audience = 'board'{also} GROUP BY ALL HAVING sum(n) >= ?
             )
-            SELECT {_TEAM} AS team, r.wave, d.name AS dimension, g.n, g.total / g.n AS mean,
+            SELECT {text(_TEAM)} AS team, r.wave, {text("d.name")} AS dimension, g.n, g.total / g.n AS mean,
                    CASE WHEN g.n > 1
                         THEN sqrt(greatest((g.total_sq - g.total * g.total / g.n) / (g.n - 1), 0)) END AS sd
             FROM g JOIN teams t ON t.id = g.team_id JOIN locations l ON l.id = t.location_id
             JOIN rounds r ON r.id = g.round_id JOIN dimensions d ON d.id = g.dimension_id
-            ORDER BY team, r.wave, dimension
+            ORDER BY {_TEAM}, r.wave, d.name
             """,
             [*params, min_n],
         )
@@ -75,8 +88,9 @@ def export_sql(what: str, min_n: int, organisation_id: int | None) -> tuple[str,
         # Only ties within the network of a team in a round: the target answered for the same team and round.
         return (
             f"""
-            SELECT {_TEAM} AS team, r.wave, u.pseudonym AS source, v.pseudonym AS target,
-                   u.discipline AS source_discipline, v.discipline AS target_discipline, x.frequency, x.support
+            SELECT {text(_TEAM)} AS team, r.wave, {text("u.pseudonym")} AS source, {text("v.pseudonym")} AS target,
+                   {text("u.discipline")} AS source_discipline, {text("v.discipline")} AS target_discipline,
+                   x.frequency, x.support
             FROM network_ties x {_RESPONSE_JOINS}
             JOIN responses q ON q.user_id = x.target_user_id AND q.round_id = p.round_id AND q.team_id = p.team_id
             JOIN users v ON v.id = x.target_user_id{where}
@@ -155,14 +169,16 @@ def write_export(
         raise ExportError("an Excel export needs --out FILE")
     if fmt == "csv" and what not in _BUILT_IN_PYTHON:
         # Streamed by the database: also fine for a hundred million answer rows.
-        sql, params = export_sql(what, min_n, organisation_id)
+        sql, params = export_sql(what, min_n, organisation_id, text=csv_cell_sql)
         target = (str(out) if out else "/dev/stdout").replace("'", "''")
         conn.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER)", params)
         return
     frame = export_frame(conn, questionnaire, what, min_n, organisation_id=organisation_id)
     if fmt == "csv":
-        frame.to_csv(out or sys.stdout, index=False)
+        write_csv(frame, out or sys.stdout)
         return
     if len(frame) > EXCEL_MAX_ROWS:
         raise ExportError(f"{len(frame):,} rows do not fit in one Excel sheet; use --format csv")
-    frame.to_excel(out, index=False, sheet_name=what, engine="openpyxl")
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=what)
+        keep_text_as_text(writer.book)

@@ -26,7 +26,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import duckdb
 import networkx as nx
 
 
@@ -108,20 +107,3 @@ def network_metrics(members: Iterable[Member], ties: Iterable[Tie]) -> NetworkMe
         cross_discipline_share=sum(discipline[a] != discipline[b] for a, b in graph.edges) / m if m else None,
         blau=_blau(graph) if m else None,
     )
-
-
-def team_network(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int) -> tuple[list[Member], list[Tie]]:
-    """The respondents of a team in a round and the ties they stated (also those ``build_graph`` leaves out)."""
-    # A respondent without a discipline (e.g. a director who also answered for a team) forms a group of its own.
-    members = conn.execute(
-        "SELECT u.id, coalesce(u.discipline, '') FROM responses p JOIN users u ON u.id = p.user_id"
-        " WHERE p.team_id = ? AND p.round_id = ? ORDER BY u.id",
-        [team_id, round_id],
-    ).fetchall()
-    ties = conn.execute(
-        "SELECT p.user_id, x.target_user_id, x.frequency, x.support FROM network_ties x"
-        " JOIN responses p ON p.id = x.response_id WHERE p.team_id = ? AND p.round_id = ?"
-        " ORDER BY p.user_id, x.target_user_id",
-        [team_id, round_id],
-    ).fetchall()
-    return [Member(*row) for row in members], [Tie(*row) for row in ties]

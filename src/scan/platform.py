@@ -1,7 +1,7 @@
 """The platform above the organisations: creating an organisation with its first administrator, and platform
 administrators. An organisation's administrator sees and changes their own organisation only; what spans every
 organisation (this, and the whole-database backup in scan.store.backup) is the platform's, done from the command
-line or by a platform administrator.
+line or by a platform administrator. What the platform page lists is in scan.analytics.platform.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 
 import duckdb
-import pandas as pd
 
 from scan.accounts import find_account, normalise_username, password_problems, username_problems
+from scan.analytics.platform import organisation_exists
 from scan.passwords import hash_password
 from scan.store import org
 from scan.validation import InvalidInput, Problem, clean_name
@@ -31,20 +31,6 @@ class NewOrganisation:
     password: str
 
 
-def organisations(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every organisation with the size of its structure: what a platform administrator keeps track of."""
-    return conn.execute(
-        """
-        SELECT o.id, o.name,
-               (SELECT count(*) FROM locations l WHERE l.organisation_id = o.id) AS locations,
-               (SELECT count(*) FROM teams t JOIN locations l ON l.id = t.location_id
-                WHERE l.organisation_id = o.id) AS teams,
-               (SELECT count(*) FROM users u WHERE u.organisation_id = o.id) AS people
-        FROM organisations o ORDER BY o.name
-        """
-    ).df()
-
-
 def _organisation_problems(
     conn: duckdb.DuckDBPyConnection, name: str, admin_name: str, username: str, password: str | None
 ) -> list[Problem]:
@@ -54,10 +40,7 @@ def _organisation_problems(
             clean_name(value, field)
         except InvalidInput as exc:
             problems.extend(exc.problems)
-    if (
-        not problems
-        and conn.execute("SELECT 1 FROM organisations WHERE name = ?", [clean_name(name, "organisation")]).fetchone()
-    ):
+    if not problems and organisation_exists(conn, clean_name(name, "organisation")):
         problems.append(Problem("organisation_exists", "organisation", f"an organisation {name!r} exists already"))
     problems.extend(username_problems(conn, username))
     if password is not None:

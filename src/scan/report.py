@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from scan.config import Settings
 from scan.questionnaire import Questionnaire
+from scan.reports.cells import csv_row
 from scan.scoring import ScoringModel, strengths_and_focus, t_profile
 
 
@@ -190,18 +191,18 @@ def _construct_of(questionnaire: Questionnaire, dimension_id: str) -> str:
 
 def personal_csv(report: PersonalReport, questionnaire: Questionnaire) -> bytes:
     """The person's own answers and scores, one row each, readable in a spreadsheet (UTF-8 with BOM)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["kind", "id", "text", "value"])
+    rows: list[list] = [["kind", "id", "text", "value"]]
     for item in questionnaire.items:
         if item.id in report.answers:
             value = report.answers[item.id]
-            writer.writerow(["answer", item.id, item.text.get(report.lang), "n.v.t." if value is None else value])
+            rows.append(["answer", item.id, item.text.get(report.lang), "n.v.t." if value is None else value])
     for line in report.scores:
         if line.score is not None:
-            writer.writerow(["score", line.dimension_id, line.label, f"{line.score:.2f}"])
+            rows.append(["score", line.dimension_id, line.label, f"{line.score:.2f}"])
     for line in report.intensity:
         if line.current or line.desired:
-            writer.writerow(["intensity_current", line.partner_id, line.partner, line.current or ""])
-            writer.writerow(["intensity_desired", line.partner_id, line.partner, line.desired or ""])
+            rows.append(["intensity_current", line.partner_id, line.partner, line.current or ""])
+            rows.append(["intensity_desired", line.partner_id, line.partner, line.desired or ""])
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(csv_row(row) for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -28,6 +28,7 @@ import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from scan.analytics.administration import login_emails, team_labels, team_members
 from scan.config import Choice
 from scan.store.db import transaction
 from scan.store.org import add_user, audit
@@ -318,11 +319,7 @@ def _rows(frame: pd.DataFrame, positions: dict[str, tuple[int, str]]) -> Iterato
 def _teams(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> dict[str, list[int]]:
     """A team by its number or by 'Location · Team' (as the exports name it), of this organisation only."""
     found: dict[str, list[int]] = {}
-    for team_id, label in conn.execute(
-        "SELECT t.id, l.name || ' · ' || t.name FROM teams t JOIN locations l ON l.id = t.location_id"
-        " WHERE l.organisation_id = ?",
-        [organisation_id],
-    ).fetchall():
+    for team_id, label in team_labels(conn, organisation_id):
         found[str(team_id)] = [team_id]
         found.setdefault(_fold(label), []).append(team_id)
     return found
@@ -354,22 +351,8 @@ def _check(
     }
     teams = _teams(conn, organisation_id)
     # Logins of the organisation: an address there is someone who is already in.
-    taken_emails = {
-        row[0].casefold()
-        for row in conn.execute(
-            "SELECT a.email FROM accounts a JOIN users u ON u.id = a.user_id"
-            " WHERE u.organisation_id = ? AND a.email IS NOT NULL",
-            [organisation_id],
-        ).fetchall()
-    }
-    members = {
-        (team_id, _fold(name))
-        for team_id, name in conn.execute(
-            "SELECT m.team_id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id"
-            " WHERE u.organisation_id = ?",
-            [organisation_id],
-        ).fetchall()
-    }
+    taken_emails = {email.casefold() for email in login_emails(conn, organisation_id)}
+    members = {(team_id, _fold(name)) for team_id, name in team_members(conn, organisation_id)}
     headers = {column: _shown(header) for column, (_, header) in positions.items()}
     problems = _too_long_cells(frame, positions)
     # A row with a cell that is too long is not checked further: its value is not what the person meant.

@@ -21,6 +21,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # Characters that change the direction text is shown in (embeddings, overrides, isolates): with U+202E a
 # text reads differently from what it holds ("Trojan Source").
 _BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Characters without width (space, non-joiner, joiner, word joiner, byte order mark): two texts look the same
+# while they differ. Names refuse every invisible character (_invisible); free text refuses these.
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 # Names are shown in many places (menus, reports, sociograms, Streamlit markdown): no markup, so nothing can
 # render as code, a link, LaTeX ($) or strike-through (~).
 _MARKUP = re.compile(r"[<>*_`#\[\]{}|\\$~]")
@@ -115,8 +118,9 @@ def validate_choices(chosen: Iterable[str], allowed: set[str], field: str) -> No
 
 def clean_text(value: str, field: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     """Free text as typed (NFC-normalised, without leading and trailing white space); line breaks and tabs
-    are kept. Control characters and characters that turn the reading direction are refused, as is a text
-    that is too long: nothing is removed silently, so what is stored is what the person typed.
+    are kept. Control characters, characters that turn the reading direction and characters without width
+    are refused, as is a text that is too long: nothing is removed silently, so what is stored is what the
+    person typed.
 
     Markup is kept as typed and shown as plain text (escaped) wherever it is displayed.
     """
@@ -126,6 +130,8 @@ def clean_text(value: str, field: str, max_length: int = MAX_TEXT_LENGTH) -> str
         problems.append(Problem("control_character", field, f"{field}: control characters are not allowed"))
     if _BIDI_CONTROL.search(text):
         problems.append(Problem("bidi_control", field, f"{field}: text-direction characters are not allowed"))
+    if _ZERO_WIDTH.search(text):
+        problems.append(Problem("invisible_character", field, f"{field}: invisible characters are not allowed"))
     if len(text) > max_length:
         problems.append(Problem("text_too_long", field, f"{field}: longer than {max_length} characters"))
     if problems:

@@ -109,6 +109,8 @@ def test_submit_stores_one_response_and_shows_the_report(new_app, demo_db):
     assert not at.exception
     assert query(demo_db, "SELECT count(*) FROM responses")[0][0] == before + 1
     assert query(demo_db, "SELECT count(*) FROM drafts")[0][0] == 0
+    # The network step's box was left as it was: no agreement to show one's name.
+    assert query(demo_db, "SELECT bool_or(network_names_agreed) FROM responses WHERE round_id = 2") == [(False,)]
     at.switch_page("pages/report.py").run()
     assert at.title[0].value == message("nl", "report.title")
     assert at.get("plotly_chart")
@@ -154,9 +156,18 @@ def test_network_step_lists_the_colleagues_and_stores_the_ties(new_app, demo_db)
     answer_step(at)
     next(b for b in at.checkbox if b.key.startswith("tie_support_")).check().run()
     next(m for m in at.multiselect if m.key.startswith("external_partners")).select("logopedie").run()
+    user = query(demo_db, "SELECT user_id FROM accounts WHERE username = 'professional'")[0][0]
+    # Off unless ticked; ticked, it is kept in the draft like the other answers, and sent.
+    agreement = next(b for b in at.checkbox if b.key == "network_names_agreed")
+    assert agreement.value is False and agreement.label == message("nl", "scan.names_agreed")
+    agreement.check().run()
+    draft = json.loads(query(demo_db, "SELECT payload FROM drafts WHERE user_id = ? AND round_id = 2", [user])[0][0])
+    assert draft["names_agreed"] is True
     next_step(at)
     button(at, "scan_submit").click().run()
-    user = query(demo_db, "SELECT user_id FROM accounts WHERE username = 'professional'")[0][0]
+    assert query(demo_db, "SELECT network_names_agreed FROM responses WHERE user_id = ? AND round_id = 2", [user]) == [
+        (True,)
+    ]
     ties = query(demo_db, "SELECT count(*), sum(support::INT) FROM network_ties t JOIN responses p"
                           " ON p.id = t.response_id WHERE p.user_id = ? AND p.round_id = 2", [user])  # fmt: skip
     assert ties == [(team - 1, 1)]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+import duckdb
+
+from scan.report import short_label
 from tests.app.helpers import is_refused, log_in, message, query, texts
 
 
@@ -62,14 +68,97 @@ def test_director_compares_teams_but_has_no_team_pages(new_app):
     assert is_refused(at, "pages/team.py") and is_refused(at, "pages/dialogue.py")
 
 
-def test_network_page_shows_metrics_and_sociogram(new_app):
-    at = log_in(new_app(), "teamlead")
+def network_page(new_app, username: str):
+    at = log_in(new_app(), username)
     at.switch_page("pages/network.py").run()
     assert not at.exception, at.exception
-    assert "sociogram" in {c.key for c in at.get("plotly_chart")}
+    return at
+
+
+def shown_text(at) -> str:
+    """The page's text, the measures and the figures' data, as a person (or their browser) gets them."""
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return "\n".join([texts(at), *(str(x.value) for x in at.text), *(m.label for m in at.metric), json.dumps(figures)])
+
+
+def chart_labels(at) -> set[str]:
+    """Every label a chart puts on the page: the heatmap's rows and columns, the sociogram's node texts."""
+    labels = set()
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            if trace["type"] == "heatmap":
+                labels |= {*trace["x"], *trace["y"]}
+            elif "text" in trace.get("mode", ""):
+                labels |= {re.sub(r"</?b>", "", label) for label in trace["text"]}
+    return labels
+
+
+def the_demo_team(demo_db, username: str) -> tuple[int, int, int]:
+    """(viewer, team, open round) of a demo account: the round the network page opens on."""
+    return query(demo_db, "SELECT a.user_id, m.team_id, r.id FROM accounts a"
+                 " JOIN memberships m ON m.user_id = a.user_id"
+                 " JOIN teams t ON t.id = m.team_id JOIN locations l ON l.id = t.location_id"
+                 " JOIN rounds r ON r.organisation_id = l.organisation_id AND r.status = 'open'"
+                 " WHERE a.username = ?", [username])[0]  # fmt: skip
+
+
+def test_network_page_shows_no_colleague_and_no_single_person_profession(new_app, demo_db, config):
+    viewer, team, round_id = the_demo_team(demo_db, "professional")
+    colleagues = [
+        name
+        for (name,) in query(
+            demo_db,
+            "SELECT u.display_name FROM memberships m JOIN users u"
+            " ON u.id = m.user_id WHERE m.team_id = ? AND u.id <> ?",
+            [team, viewer],
+        )
+    ]
+    per_profession = dict(query(demo_db, "SELECT u.discipline, count(*) FROM responses p JOIN users u"
+                                " ON u.id = p.user_id WHERE p.team_id = ? AND p.round_id = ? GROUP BY ALL",
+                                [team, round_id]))  # fmt: skip
+    minimum = config.privacy.network_min_profession
+    small = {config.discipline(d).name_nl for d, n in per_profession.items() if n < minimum}
+    assert small and len(colleagues) >= 5  # the demo team has professions only one or two people in it have
+
+    at = network_page(new_app, "professional")
+    shown = shown_text(at)
+    assert not [name for name in colleagues if name in shown]
+    # Every label in a chart is a profession of at least three respondents (in full or short), or the merged group.
+    allowed = {config.discipline(d).name_nl for d, n in per_profession.items() if n >= minimum}
+    allowed |= {short_label(name) for name in allowed}
+    assert chart_labels(at) <= allowed | {message("nl", "network.other_professions")}
+    assert "sociogram" not in {c.key for c in at.get("plotly_chart")}
+    assert message("nl", "network.names_only_when_all_agreed") in shown
+    # The measures still show, explained in the words of seed 003.
     labels = [m.label for m in at.metric]
     assert message("nl", "network.density_short") in labels and message("nl", "network.centralization_short") in labels
-    assert message("nl", "network.density") in texts(at)  # explained in the words of seed 003
+    assert message("nl", "network.density") in texts(at)
+
+
+def test_network_page_shows_ones_own_network_and_names_once_everyone_agreed(new_app, demo_db):
+    viewer, team, round_id = the_demo_team(demo_db, "teamlead")
+    named = sorted(name for (name,) in query(
+        demo_db, "SELECT u.display_name FROM network_ties x JOIN responses p ON p.id = x.response_id"
+        " JOIN users u ON u.id = x.target_user_id WHERE p.user_id = ? AND p.round_id = ? AND x.support",
+        [viewer, round_id]))  # fmt: skip
+    asked_by = query(demo_db, "SELECT count(*) FROM network_ties x JOIN responses p ON p.id = x.response_id"
+                     " WHERE x.target_user_id = ? AND p.round_id = ? AND p.team_id = ? AND x.support",
+                     [viewer, round_id, team])[0][0]  # fmt: skip
+    at = network_page(new_app, "teamlead")
+    own = [x.value for x in at.text]
+    assert message("nl", "network.own_named_by", n=asked_by) in own
+    assert message("nl", "network.own_named", names=", ".join(sorted(named, key=str.casefold))) in own and named
+
+    with duckdb.connect(str(demo_db)) as conn:  # everyone in the team's round ticked the box in the network step
+        conn.execute("UPDATE responses SET network_names_agreed = true WHERE team_id = ? AND round_id = ?",
+                     [team, round_id])  # fmt: skip
+    respondents = {name for (name,) in query(demo_db, "SELECT u.display_name FROM responses p JOIN users u"
+                                             " ON u.id = p.user_id WHERE p.team_id = ? AND p.round_id = ?",
+                                             [team, round_id])}  # fmt: skip
+    at = network_page(new_app, "teamlead")
+    assert "sociogram" in {c.key for c in at.get("plotly_chart")}
+    assert respondents <= chart_labels(at)
+    assert message("nl", "network.names_only_when_all_agreed") not in shown_text(at)
 
 
 def test_team_lead_keeps_actions_members_only_read(new_app, demo_db):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import Page
 
 # What counts as a failure on screen: an exception element, or the calm error box with an error id that replaces
@@ -126,6 +127,9 @@ async def settle_async(page, quiet: float = 0.4, timeout: float = 30, poll: floa
     raise TimeoutError("the app kept running")
 
 
+CLICK_WAIT = 10  # seconds a click waits for its button to be there and calm
+
+
 async def press_async(
     page, button, done, timeout: float = 30, calm: float = 3.0, idle: float = 60, poll: float = 0.1
 ) -> int:
@@ -141,8 +145,11 @@ async def press_async(
     while True:
         if clicks == 0 or await button.is_visible():
             before = (await page.evaluate(LOOK))["runs"]
-            await button.click(timeout=max(1.0, deadline - time.monotonic()) * 1000)
-            clicks += 1
+            try:
+                await button.click(timeout=min(CLICK_WAIT, max(1.0, deadline - time.monotonic())) * 1000)
+                clicks += 1
+            except PlaywrightTimeout:
+                pass  # the button went between the look and the click (its run finished): see whether it is done
         calm_since = None
         while True:
             if time.monotonic() > deadline:
@@ -150,7 +157,7 @@ async def press_async(
             look = await page.evaluate(LOOK)
             fail_on_problems(look, page.url)
             if await done():
-                return clicks - 1
+                return max(0, clicks - 1)
             now = time.monotonic()
             calm_since = (calm_since or now) if is_calm(look) else None
             if calm_since is not None and now - calm_since >= (calm if look["runs"] > before else idle):

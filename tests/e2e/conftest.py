@@ -95,6 +95,13 @@ def serve(template: Path, folder: Path, prepare: Callable[[Path], None] | None =
     server.stop()
 
 
+def serve_probe(folder: Path, script: str) -> Iterator[Server]:
+    """A server for a tiny probe app of tests/e2e (no database of its own), for one test alone."""
+    server = Server(folder / "unused.duckdb", folder / "probe.log", script=REPO_ROOT / "tests/e2e" / script)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def fresh_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
     yield from serve(demo_template, tmp_path)

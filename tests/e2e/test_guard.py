@@ -9,20 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from scan.config import REPO_ROOT
 from tests.e2e.browser import PageShowsError, check_page, click, open_url, settle
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, serve_probe
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def probe(tmp_path) -> Iterator[Server]:
-    server = Server(
-        tmp_path / "unused.duckdb", tmp_path / "probe.log", script=REPO_ROOT / "tests/e2e/guard_probe_app.py"
-    )
-    yield server
-    server.stop()
+    yield from serve_probe(tmp_path, "guard_probe_app.py")
 
 
 def test_settle_fails_on_an_exception_and_names_it(probe, page):

@@ -43,6 +43,11 @@ PASSWORD = "laadtest-zonnebloem-7"
 STEP_TIMEOUT = float(os.environ.get("SCAN_LOAD_STEP_TIMEOUT", max(300, 12 * SESSIONS)))
 POLL = 0.25  # seconds between looks at a page: 20-50 pages are watched at once
 IDLE = 20  # seconds without any run after a click: the click was lost, as a person would see and click again
+STILL = """document.addEventListener('DOMContentLoaded', () => {
+    const style = document.createElement('style');
+    style.textContent = '*, *::before, *::after { animation: none !important; transition: none !important; }';
+    document.head.appendChild(style);
+});"""
 STEPS = ("open", "log in", "reach the summary", "send → report")
 Q = default_questionnaire()
 DISCIPLINES = ("leerkracht", "pedagogisch_medewerker", "onderwijsassistent", "intern_begeleider", "jeugdhulp")
@@ -147,8 +152,13 @@ def prepare(db: Path, n: int) -> list[Person]:
 
 
 async def one_session(browser, url: str, outcome: Outcome, start: asyncio.Event, shots: Path) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="nl-NL", reduced_motion="reduce"
+    )
     await context.add_init_script(WATCH)
+    # Fifty pages animating Streamlit's running indicator kept Chromium's one compositor process busy (8 CPU
+    # minutes in the first 17 of a run on 2 cores), time the server then lacked: pages are drawn, not animated.
+    await context.add_init_script(STILL)
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT * 1000)
 

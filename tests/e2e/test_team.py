@@ -26,8 +26,8 @@ def test_team_lead_sees_the_team_compares_and_keeps_an_action(fresh_server, page
     go(page, "Teamnetwerk")
     page.wait_for_selector("[data-testid=stPlotlyChart]")
     text = page.inner_text("body")
-    assert "Vele verbindingen (dichtheid)" in text and "Het netwerk" in text
-    assert "Jeroen Bakker" in text  # one's own node carries one's name; the others only their profession
+    assert "Vele verbindingen (dichtheid)" in text and "Steun tussen beroepsgroepen" in text
+    assert "Jij noemde:" in text  # one's own network; colleagues' names only once everyone agreed
     screenshot(page, SCREENSHOTS / "network.png", 1100)
 
     go(page, "Teams vergelijken")

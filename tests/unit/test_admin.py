@@ -9,6 +9,7 @@ import pytest
 
 from scan import admin
 from scan.accounts import find_invite
+from scan.analytics import administration
 from scan.store.org import add_user, close_round, create_invite, delete_user, open_round, revoke_invite
 from scan.store.responses import Submission, submit
 from scan.store.retention import apply_retention, expired_rounds, retention_months, set_retention
@@ -29,7 +30,7 @@ def scan(db, org, questionnaire, model, member):
 
 def test_roles_are_replaced_and_checked(db, org, administrator):
     admin.set_roles(db, org.members[0], ["professional", "team_lead"], actor_user_id=administrator)
-    people = admin.users_of(db, org.organisation_id).set_index("id")
+    people = administration.users_of(db, org.organisation_id).set_index("id")
     assert list(people.at[org.members[0], "roles"]) == ["professional", "team_lead"]
     with pytest.raises(InvalidInput):
         admin.set_roles(db, org.members[0], ["king"], actor_user_id=administrator)
@@ -42,7 +43,7 @@ def test_revoked_invite_no_longer_works(db, org, administrator):
     assert find_invite(db, code) is not None
     revoke_invite(db, code, actor_user_id=administrator)
     assert find_invite(db, code) is None
-    assert admin.invites_of(db, org.organisation_id)["revoked_at"].notna().all()
+    assert administration.invites_of(db, org.organisation_id)["revoked_at"].notna().all()
 
 
 def test_deleting_a_user_removes_their_personal_data(db, org, questionnaire, model, administrator):
@@ -52,7 +53,7 @@ def test_deleting_a_user_removes_their_personal_data(db, org, questionnaire, mod
     assert count(db, "users") == before - 1
     assert count(db, "responses") == count(db, "answers") == count(db, "scores") == 0
     assert db.execute("SELECT count(*) FROM memberships WHERE user_id = ?", [org.members[0]]).fetchone()[0] == 0
-    log = admin.audit_log(db, org.organisation_id)
+    log = administration.audit_log(db, org.organisation_id)
     assert "user.delete" in set(log["action"]) and not log["detail"].str.contains("Lid 0").any()
 
 

@@ -119,12 +119,3 @@ def test_team_filter_hides_a_part_whose_rest_is_small(db, org, questionnaire, mo
     big = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=2,
                     discipline=doubled)  # fmt: skip
     assert big.visible and big.rest_too_small is False  # with threshold 2: part 2, rest 4
-
-
-def test_team_network_is_withheld_below_the_threshold(db, org, questionnaire, model):
-    from scan.analytics.teams import team_network_view
-
-    fill(db, org, questionnaire, model, org.members[:2])
-    assert team_network_view(db, org.team_id, org.round_id, threshold=3) == (2, [], [])
-    respondents, members, _ = team_network_view(db, org.team_id, org.round_id, threshold=2)
-    assert respondents == 2 and len(members) == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,6 +48,24 @@ def test_exports_have_the_promised_columns(exported):
     excel = pd.read_excel(exported / "team-scores.xlsx")
     assert len(excel) == len(team_scores)
     assert set(pd.read_excel(exported / "codebook.xlsx")["scale"]) == {"likert5"}
+
+
+def test_the_streamed_csvs_list_the_rows_in_the_exports_order(exported):
+    """The database writes these CSVs in parallel: the rows still come in the order the export promises."""
+    conn = duckdb.connect(str(exported / "d.duckdb"), read_only=True)
+    try:
+        for what, key, order in (
+            ("answers", "item_id", "x.item_id FROM answers x"),
+            ("scores", "dimension", "x.dimension FROM scores x"),
+        ):
+            stored = conn.execute(
+                f"SELECT u.pseudonym, {order} JOIN responses p ON p.id = x.response_id"
+                f" JOIN users u ON u.id = p.user_id ORDER BY p.id, {order.split()[0]}"
+            ).fetchall()
+            written = pd.read_csv(exported / f"{what}.csv", usecols=["respondent_id", key])
+            assert list(written.itertuples(index=False, name=None)) == stored, what
+    finally:
+        conn.close()
 
 
 def test_answers_are_valid_and_respondents_pseudonymous(exported):

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from scan.analytics.disclosure import figures_from_scores, group_figure, widest_disagreements
 from scan.config import PrivacySettings
 
-RULES = PrivacySettings(team_threshold=3, cross_team_threshold=5, spread_threshold=5, spread_decimals=1)
+RULES = PrivacySettings(
+    team_threshold=3, cross_team_threshold=5, spread_threshold=5, spread_decimals=1, network_min_profession=3
+)
 SCORES = st.floats(min_value=1, max_value=5, allow_nan=False)
 
 

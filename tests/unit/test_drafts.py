@@ -19,6 +19,7 @@ from scan.drafts import (
     scale_value,
     submission_answers,
     submission_intensity,
+    submission_names_agreed,
     submission_ties,
 )
 from scan.locales import text
@@ -188,7 +189,10 @@ junk = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(["key", "step", "answers", "intensity", "modules", "ties", "external", "consented"]), junk
+        st.sampled_from(
+            ["key", "step", "answers", "intensity", "modules", "ties", "external", "consented", "names_agreed"]
+        ),
+        junk,
     )
 )
 def test_nothing_a_draft_holds_makes_reading_or_sending_raise(payload):
@@ -207,3 +211,16 @@ def test_what_is_sent():
     assert submission_intensity(state) == {"p": (2, 3), "q": (None, None), "t": (1, None)}
     state["ties"] = {"11": [3, True], "12": [0, False], "13": [0, True], "14": [None, True], "x": [3, True]}
     assert submission_ties(state) == [Tie(11, 3, True), Tie(13, 0, True)]
+
+
+def test_the_agreement_to_show_ones_name_holds_only_when_ticked():
+    assert new_state()["names_agreed"] is False
+    before = {k: v for k, v in clean_draft().items() if k != "names_agreed"}  # a draft saved before it was asked
+    assert repair(before).state["names_agreed"] is False
+    assert repair({**clean_draft(), "names_agreed": True}).state["names_agreed"] is True
+    for unclear in ("true", 1, None, [True]):
+        assert repair({**clean_draft(), "names_agreed": unclear}).state["names_agreed"] is False
+    # A guest has no network step, so cannot have agreed.
+    assert repair({**clean_draft(), "names_agreed": True}, colleagues=None).state["names_agreed"] is False
+    assert submission_names_agreed({"names_agreed": True}) is True
+    assert submission_names_agreed({"names_agreed": "true"}) is False and submission_names_agreed({}) is False

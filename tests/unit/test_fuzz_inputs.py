@@ -327,6 +327,26 @@ def test_team_actions_are_stored_exactly_or_refused(db, org, what, who):
     assert (stored.what, stored.who) == (as_stored(what), as_stored(who))
 
 
+@pytest.mark.parametrize(
+    ("what", "who"),
+    [
+        ("Ouder\u200bgesprek plannen", "Anna"),  # zero-width space
+        ("Oudergesprek plannen", "An\u200dna"),  # zero-width joiner
+        ("Oudergesprek\u2060 plannen", "Anna"),  # word joiner
+        ("\ufeffOudergesprek plannen", "Anna"),  # zero-width no-break space (a byte order mark)
+        ("Oudergesprek plannen", "An\u200cna"),  # zero-width non-joiner
+    ],
+)
+def test_team_actions_with_zero_width_characters_are_refused_like_names(db, org, what, who):
+    """A zero-width character makes two texts look the same while they differ: refused in actions as in names."""
+    with pytest.raises(InvalidInput) as refused:
+        add_action(db, team_id=org.team_id, round_id=org.round_id, what=what, who=who, due=None,
+                   actor_user_id=org.members[0])  # fmt: skip
+    assert "invisible_character" in {p.code for p in refused.value.problems}
+    assert_refused_in_words(refused.value)
+    assert actions_of(db, org.team_id, org.round_id) == []
+
+
 # ---- roster cells ------------------------------------------------------------------------------------
 
 

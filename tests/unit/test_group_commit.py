@@ -46,7 +46,8 @@ CHILD_TABLES = {
     " min_score, max_score FROM team_aggregates",
     "released": "SELECT x.audience, r.submission_key FROM released_responses x"
     " JOIN responses r ON r.id = x.response_id",
-    "responses": "SELECT submission_key, user_id, team_id, round_id, questionnaire_version FROM responses",
+    "responses": "SELECT submission_key, user_id, team_id, round_id, questionnaire_version, network_names_agreed"
+    " FROM responses",
 }
 
 
@@ -63,6 +64,7 @@ def rich_scan(org, questionnaire, member: int, k: int, key: str | None = None) -
         intensity={"ouders": (1 + k % 4, 4), "jeugdhulp": (None, None)},
         ties=[Tie(c, 1 + (k + c) % 4, bool((k + c) % 2)) for c in colleagues],
         external_partners=("ggd_jeugdarts",) if k % 2 else (),
+        network_names_agreed=k % 3 == 0,
     )
 
 

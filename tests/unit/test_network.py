@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scan.analytics.network_view import team_network
 from scan.exports import export_sql, network_frame
-from scan.network import Member, Tie, build_graph, in_degrees, mutual_pairs, network_metrics, team_network
+from scan.network import Member, Tie, build_graph, in_degrees, mutual_pairs, network_metrics
 from scan.store.responses import Submission, submit
 from scan.store.responses import Tie as StatedTie
 from tests.helpers import full_answers, scan_cli

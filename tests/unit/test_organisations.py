@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scan import accounts, admin
+from scan.analytics import administration
 from scan.exports import EXPORTS, export_frame
 from scan.locales import text
 from scan.store import connect
@@ -37,9 +38,9 @@ def test_the_audit_log_holds_only_the_organisations_own_entries(db, org, adminis
     create_invite(db, org.team_id, created_by=administrator)
     # The other organisation's administrator acts last: its entries are the newest of the whole log.
     revoke_invite(db, elders.invite, actor_user_id=elders.administrator)
-    log = admin.audit_log(db, org.organisation_id)
+    log = administration.audit_log(db, org.organisation_id)
     assert list(log["action"]) == ["invite.create"] and set(log["actor"]) == {"Beheerder Test"}
-    theirs = admin.audit_log(db, elders.organisation_id)
+    theirs = administration.audit_log(db, elders.organisation_id)
     assert {"invite.create", "invite.revoke", "privacy.retention"} <= set(theirs["action"])
     assert "Beheerder Test" not in set(theirs["actor"])
 
@@ -59,10 +60,10 @@ def test_research_exports_hold_only_the_organisations_own_rows(db, org, question
 
 def test_users_and_invites_are_read_per_organisation(db, org, administrator, elders):
     create_invite(db, org.team_id, created_by=administrator)
-    people = admin.users_of(db, org.organisation_id)
+    people = administration.users_of(db, org.organisation_id)
     assert set(people["id"]) == {*org.members, org.outsider, administrator}
-    assert elders.invite not in set(admin.invites_of(db, org.organisation_id)["code"])
-    assert set(admin.invites_of(db, elders.organisation_id)["code"]) == {elders.invite}
+    assert elders.invite not in set(administration.invites_of(db, org.organisation_id)["code"])
+    assert set(administration.invites_of(db, elders.organisation_id)["code"]) == {elders.invite}
 
 
 def what_an_action_changes(db, person: int) -> dict:
@@ -105,7 +106,7 @@ def test_an_administrator_still_acts_in_their_own_organisation(db, org, administ
     code = create_invite(db, org.team_id, created_by=administrator)
     revoke_invite(db, code, actor_user_id=administrator)
     delete_user(db, person, actor_user_id=administrator)
-    log = admin.audit_log(db, org.organisation_id)
+    log = administration.audit_log(db, org.organisation_id)
     assert set(log["action"]) >= {"user.roles", "account.block", "invite.create", "invite.revoke", "user.delete"}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scan import accounts, admin, platform
+from scan.analytics import administration
+from scan.analytics.platform import organisations
 from scan.store.org import add_user, set_login
 from scan.validation import InvalidInput
 from tests.helpers import add_second_organisation
@@ -29,13 +31,13 @@ def test_platform_administration_is_given_by_the_platform_only_and_stays(db, org
     assert roles_of(db, person) == ["platform_admin", "professional"]
     admin.set_roles(db, person, ["team_lead"], actor_user_id=administrator)
     assert roles_of(db, person) == ["platform_admin", "team_lead"]
-    granted = admin.audit_log(db, org.organisation_id)
+    granted = administration.audit_log(db, org.organisation_id)
     assert "user.platform_admin" in set(granted["action"])
 
 
 def test_organisations_are_listed_with_their_size_for_the_platform(db, org, questionnaire, model):
     add_second_organisation(db, questionnaire, model)
-    listed = platform.organisations(db).set_index("name")
+    listed = organisations(db).set_index("name")
     assert listed.at["Stichting Test", "people"] == len(org.members) + 1
     assert (listed.at["Stichting Elders", "teams"], listed.at["Stichting Elders", "people"]) == (1, 7)
 
@@ -48,7 +50,7 @@ def test_a_new_organisation_gets_its_administrator_and_a_one_time_password(db, o
     signed_in = accounts.sign_in(db, "nina.nieuw", created.password, client="c", address="a")
     assert signed_in.outcome == "ok"
     assert signed_in.account.organisation_id == created.organisation_id and signed_in.account.roles == ("admin",)
-    assert list(admin.audit_log(db, created.organisation_id)["action"]) == ["organisation.create"]
+    assert list(administration.audit_log(db, created.organisation_id)["action"]) == ["organisation.create"]
     with pytest.raises(InvalidInput) as again:
         platform.create_organisation(
             db, name="Stichting Nieuw", admin_name="<b>", admin_username="nina.nieuw", password="kort",

@@ -246,14 +246,14 @@ def test_a_deletion_withholds_the_figures_until_k_responses_changed(store, quest
     assert state_behind(again.means(), board) == board.history[-1]
 
 
-def test_migration_7_releases_what_was_stored_before(tmp_path, questionnaire):
-    """A database of schema 6 keeps showing what it showed: every stored response counts as released, and the
+def test_migration_8_releases_what_was_stored_before(tmp_path, questionnaire):
+    """A database of schema 7 keeps showing what it showed: every stored response counts as released, and the
     aggregate is that of the released sets, per audience."""
     from scan.store.schema import MIGRATIONS, migrate
 
     conn = duckdb.connect(str(tmp_path / "old.duckdb"))
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, sql in MIGRATIONS[:6]:
+    for number, sql in MIGRATIONS[:7]:
         conn.execute(sql)
         conn.execute("INSERT INTO schema_version VALUES (?)", [number])
     register_questionnaire(conn, questionnaire)
@@ -267,7 +267,7 @@ def test_migration_7_releases_what_was_stored_before(tmp_path, questionnaire):
                      " VALUES (?, ?, ?, 1, 1, ?)", [k, str(k), k, questionnaire.version])  # fmt: skip
         conn.execute("INSERT INTO scores VALUES (?, 'identiteit', ?)", [k, float(k)])
 
-    assert migrate(conn) == 7
+    assert migrate(conn) == 8
     assert conn.execute("SELECT audience, count(*) FROM released_responses GROUP BY ALL ORDER BY 1").fetchall() == [
         ("board", 3),
         ("team", 3),

@@ -72,6 +72,17 @@ def test_submission_stores_answers_scores_and_aggregate(db, org, questionnaire, 
     assert db.execute("SELECT current_level, desired_level FROM intensity_answers").fetchall() == [(2, 3)]
 
 
+def test_the_network_names_agreement_is_stored_and_defaults_to_false(db, org, questionnaire, model):
+    not_asked, agreed, unticked = org.members[:3]
+    submit(db, questionnaire, model, scan_of(org, questionnaire, not_asked))
+    submit(db, questionnaire, model, scan_of(org, questionnaire, agreed, network_names_agreed=True))
+    submit(db, questionnaire, model, scan_of(org, questionnaire, unticked, network_names_agreed=False))
+    stored = dict(db.execute("SELECT user_id, network_names_agreed FROM responses").fetchall())
+    assert stored == {not_asked: False, agreed: True, unticked: False}
+    with pytest.raises(duckdb.ConstraintException):  # an agreement is yes or no, never unknown
+        db.execute("UPDATE responses SET network_names_agreed = NULL")
+
+
 def test_double_submission_is_stored_once(db, org, questionnaire, model):
     submission = scan_of(org, questionnaire)
     first = submit(db, questionnaire, model, submission)

@@ -6,9 +6,10 @@ b. Its spread (sd) shows only from the spread threshold, rounded; a group's lowe
 c. Rows hidden together hold 0 or at least the threshold (``hide_small_groups``), and a filtered part shows
    only when the rest of its parent is empty or large enough itself (``complement_ok``): otherwise a shown total
    minus the shown rows gives a small group away.
-d. Over time a group's figures are those of its released set only (store.released: it changes by 0 or at least
-   the threshold responses at a time), and while that set holds a deleted response they are withheld
-   (``ReleaseState``): otherwise two moments' means give away who came or went in between.
+d. Over time a group's figures are those of its released set only (``next_releases`` decides, store.released
+   keeps the sets: they change by 0 or at least the threshold responses at a time), and while that set holds a
+   deleted response they are withheld (``ReleaseState``): otherwise two moments' means give away who came or
+   went in between.
 
 The thresholds are settings (data/settings.yaml, ``privacy``); nothing outside analytics reads them to decide.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from scan.config import PrivacySettings
+from scan.config import PrivacySettings, Settings, settings
 from scan.scoring import summary_from_moments
 
 
@@ -109,3 +110,43 @@ def complement_ok(n: int, parent_n: int, threshold: int) -> bool:
     """Rule c for a filter: the part outside it is empty or large enough itself."""
     rest = parent_n - n
     return rest == 0 or rest >= threshold
+
+
+def export_threshold(asked: int | None, settings: Settings) -> int:
+    """The smallest group a command-line export shows: the size asked for, else the cross-team threshold (an export
+    holds the groups of a whole organisation side by side, as the director's views do)."""
+    return asked if asked is not None else settings.privacy.cross_team_threshold
+
+
+# ---- d. over time -----------------------------------------------------------------------------------------
+
+AUDIENCES = ("team", "board")  # the team's own views; every cross-team view
+
+
+def release_steps(privacy: PrivacySettings | None = None) -> dict[str, int]:
+    """How many responses the released set of each audience changes by at least: its threshold."""
+    privacy = privacy or settings().privacy
+    return {"team": privacy.team_threshold, "board": privacy.cross_team_threshold}
+
+
+def _apart(first: frozenset[int], second: frozenset[int], step: int) -> bool:
+    """Two sets whose figures may both be seen: the same, or at least ``step`` responses apart."""
+    differ = len(first ^ second)
+    return differ == 0 or differ >= step
+
+
+def next_releases(
+    states: Sequence[frozenset[int]], released: frozenset[int], shown_before: Sequence[frozenset[int]], step: int
+) -> list[frozenset[int]]:
+    """The sets a group is released as, in order, while its responses pass through ``states``: a state is
+    released when it differs from the released set by at least ``step`` and from every set shown before by 0
+    or at least ``step`` (two steps of k can end k-1 or fewer apart: delete one of three, add one, with a
+    larger set in between). ``shown_before`` includes the empty set: a team's emptiness shows in its
+    location's figures."""
+    shown, after, new_sets = list(shown_before), released, []
+    for state in states:
+        if len(state ^ after) >= step and all(_apart(state, earlier, step) for earlier in shown):
+            after = frozenset(state)
+            shown.append(after)
+            new_sets.append(after)
+    return new_sets

@@ -1,4 +1,5 @@
-"""Read models for the team views: dashboard, comparison, dialogue. Thresholds are applied here.
+"""Read models for the team views: dashboard, comparison, dialogue (the network: network_view). Thresholds are
+applied here.
 
 A team's scores are summarised only when the group (the team, or the part a filter leaves) has at least
 ``threshold`` responses in the team's released set (disclosure rule d); below it the views get the count and
@@ -16,7 +17,6 @@ import duckdb
 from scan.analytics import RoundInfo, rounds_of
 from scan.analytics.disclosure import GroupFigure, ReleaseState, figures_from_scores, widest_disagreements
 from scan.config import Settings
-from scan.network import Member, Tie, team_network
 from scan.questionnaire import Questionnaire
 from scan.scoring import SelfTeamGap, self_team_gaps
 
@@ -198,13 +198,3 @@ def participation(conn: duckdb.DuckDBPyConnection, team_id: int) -> list[tuple[R
 
 def teams_of_organisation(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> list[TeamInfo]:
     return _teams(conn, "l.organisation_id = ?", [organisation_id])
-
-
-def team_network_view(
-    conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int, threshold: int
-) -> tuple[int, list[Member], list[Tie]]:
-    """The team's support network in one round: (respondents, members, ties), empty below the threshold."""
-    members, ties = team_network(conn, team_id, round_id)
-    if len(members) < threshold:
-        return len(members), [], []
-    return len(members), members, ties

@@ -17,6 +17,7 @@ from scan.analytics.director import DirectorView
 from scan.analytics.teams import TeamView
 from scan.locales import text
 from scan.questionnaire import Questionnaire
+from scan.reports.cells import keep_text_as_text
 from scan.reports.team_pdf import score_rows
 
 _DECIMALS = 2
@@ -37,6 +38,12 @@ def team_excel(view: TeamView, questionnaire: Questionnaire, lang: str) -> bytes
         # The same explanation as in the PDF; it runs on over the empty cells beside it.
         note = _t(lang, "hidden.text", responses=view.n_answered, threshold=view.threshold)
         scores["A1"] = intensity["A1"] = note
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
+    """The workbook as .xlsx bytes; names typed by people stay text, whatever they start with."""
+    keep_text_as_text(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -135,9 +142,7 @@ def director_excel(view: DirectorView, questionnaire: Questionnaire, lang: str, 
     for name, responses, members in view.participation:
         participation.append([name, responses, members])
     _widths(participation, [_WIDE, _NARROW, _NARROW])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _saved(book)
 
 
 def _rounded(value: float | None, hidden: str) -> float | str:

@@ -338,3 +338,8 @@ def mark_database(conn: duckdb.DuckDBPyConnection, mark: str) -> None:
 
 def has_mark(conn: duckdb.DuckDBPyConnection, mark: str) -> bool:
     return conn.execute("SELECT 1 FROM database_marks WHERE mark = ?", [mark]).fetchone() is not None
+
+
+def holds_organisations(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database holds anything yet: the demo is only ever built into an empty one."""
+    return conn.execute("SELECT 1 FROM organisations LIMIT 1").fetchone() is not None

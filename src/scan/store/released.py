@@ -2,13 +2,10 @@
 
 If a team's figures followed every response, the means at 3 and at 4 responses would give the fourth person's
 score (4·m4 − 3·m3), and a deletion would do the same in reverse. So for every team, round and audience ('team':
-the team's own views, step privacy.team_threshold; 'board': every cross-team view, step
-privacy.cross_team_threshold) the store keeps a set R of responses, and views show the figures of R only. With C
-the team's current responses in the round, R becomes C when they differ by at least the step (|C Δ R| ≥ k) and C
-differs by 0 or at least k from every set the group was released as before (release_history): two steps of k can
-end k-1 or fewer apart (delete one of three, add one, with a larger set in between), and any two states anyone
-can see must differ by 0 or by at least k responses. Nothing but this module writes R and its history, always
-inside the transaction of the submission or deletion that changed C.
+the team's own views; 'board': every cross-team view) the store keeps a set R of responses, and views show the
+figures of R only. When R becomes the team's current responses is the disclosure rule's decision
+(analytics.disclosure.next_releases, with every set the group was released as before: release_history); this
+module keeps R and its history, always inside the transaction of the submission or deletion that changed them.
 
 A deleted response's scores go at once; its id stays in R until the next release, and meanwhile the group is
 withheld (no aggregate, views say it is being updated): its figures without that response would differ from the
@@ -21,21 +18,8 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
-from scan.config import PrivacySettings, settings
+from scan.analytics.disclosure import AUDIENCES, next_releases, release_steps
 from scan.store.aggregates import drop_team_aggregate, rebuild_team_aggregates, refresh_team_aggregate
-
-AUDIENCES = ("team", "board")
-
-
-def release_step(audience: str, privacy: PrivacySettings) -> int:
-    """How many responses the released set of ``audience`` changes by at least."""
-    return privacy.team_threshold if audience == "team" else privacy.cross_team_threshold
-
-
-def _apart(first: frozenset[int], second: frozenset[int], step: int) -> bool:
-    """Two sets whose figures may both be seen: the same, or at least ``step`` responses apart."""
-    differ = len(first ^ second)
-    return differ == 0 or differ >= step
 
 
 def release(conn: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], *, arrivals: Sequence[int] = ()) -> None:
@@ -46,7 +30,7 @@ def release(conn: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], *
     ``arrivals``: the responses a group commit just wrote, in its order; the rule runs after each of them as if
     the later ones were not there yet, so that every submission of a batch moves the sets exactly as it would
     have alone. One read of the groups' responses and sets for the whole call; only changed sets are written."""
-    privacy = settings().privacy
+    steps = release_steps()
     pairs = sorted(set(pairs))
     teams, rounds = sorted({t for t, _ in pairs}), sorted({r for _, r in pairs})
     current: dict[tuple[int, int], set[int]] = {pair: set() for pair in pairs}
@@ -79,17 +63,11 @@ def release(conn: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[int, int]], *
                 states.append(held)
         states = states or [now]
         for audience in AUDIENCES:
-            step = release_step(audience, privacy)
             before = released.get((team_id, round_id, audience), frozenset())
-            # Every group starts empty, and its team's emptiness is seen in a location's figures: so ∅ counts too.
             earlier = history.get((team_id, round_id, audience), {}).values()
             shown_before = [frozenset(), *(frozenset(ids) for ids in earlier)]
-            after, new_sets = before, []
-            for state in states:
-                if len(state ^ after) >= step and all(_apart(state, shown, step) for shown in shown_before):
-                    after = frozenset(state)
-                    shown_before.append(after)
-                    new_sets.append(after)
+            new_sets = next_releases(states, before, shown_before, steps[audience])
+            after = new_sets[-1] if new_sets else before
             number = len(history.get((team_id, round_id, audience), {}))
             for offset, ids in enumerate(new_sets, start=1):
                 conn.execute(

@@ -42,6 +42,8 @@ class Submission:
     intensity: Mapping[str, tuple[int | None, int | None]] = field(default_factory=dict)
     ties: Sequence[Tie] = ()
     external_partners: Sequence[str] = ()  # partner types outside the team one works with
+    # The network step's agreement: colleagues may see one's name in the network picture (off unless ticked).
+    network_names_agreed: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,9 @@ def _refusal(conn: duckdb.DuckDBPyConnection, submission: Submission) -> Submiss
 # parameters (PostgreSQL: = ANY(), cardinality(), ::T[]).
 _RESPONSE = """
     response AS (
-        INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version)
-        SELECT nextval('responses_id'), $key, $user, $team, $round, $version FROM rounds r
+        INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version,
+                               network_names_agreed)
+        SELECT nextval('responses_id'), $key, $user, $team, $round, $version, $names_agreed FROM rounds r
         WHERE r.id = $round AND r.status = 'open'
           -- the person and every colleague they name (all different, checked before) are in the team
           AND len($members::BIGINT[]) = (SELECT count(*) FROM memberships
@@ -175,6 +178,7 @@ def _store_one(conn: duckdb.DuckDBPyConnection, prepared: _Prepared) -> SubmitRe
     params = {
         "key": submission.submission_key, "user": submission.user_id, "team": submission.team_id,
         "round": submission.round_id, "version": prepared.version,
+        "names_agreed": submission.network_names_agreed is True,
         "tie_targets": [t.target_user_id for t in submission.ties],
         "members": [submission.user_id] + [t.target_user_id for t in submission.ties],
         "items": list(prepared.given), "values": list(prepared.given.values()),
@@ -245,7 +249,7 @@ WITH
     batch AS (
         SELECT unnest($k::INTEGER[]) AS k, unnest($keys::VARCHAR[]) AS submission_key,
                unnest($users::BIGINT[]) AS user_id, unnest($teams::BIGINT[]) AS team_id,
-               unnest($rounds::BIGINT[]) AS round_id
+               unnest($rounds::BIGINT[]) AS round_id, unnest($names_agreed::BOOLEAN[]) AS network_names_agreed
     ),
     named AS (
         SELECT unnest($tie_k::INTEGER[]) AS k, unnest($tie_targets::BIGINT[]) AS target,
@@ -268,8 +272,9 @@ WITH
           )
     ),
     response AS (
-        INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version)
-        SELECT nextval('responses_id'), submission_key, user_id, team_id, round_id, $version
+        INSERT INTO responses (id, submission_key, user_id, team_id, round_id, questionnaire_version,
+                               network_names_agreed)
+        SELECT nextval('responses_id'), submission_key, user_id, team_id, round_id, $version, network_names_agreed
         FROM allowed ORDER BY k
         RETURNING id, submission_key, user_id, team_id, round_id
     ),
@@ -308,9 +313,9 @@ MAX_BATCH = 64
 def _batch_params(batch: Sequence[_Prepared]) -> dict[str, Any]:
     params: dict[str, list] = {
         name: []
-        for name in ("k", "keys", "users", "teams", "rounds", "tie_k", "tie_targets", "tie_frequencies", "tie_support",
-                     "score_k", "dimensions", "scores", "answer_k", "items", "values", "intensity_k", "partners",
-                     "current", "desired", "external_k", "external")
+        for name in ("k", "keys", "users", "teams", "rounds", "names_agreed", "tie_k", "tie_targets",
+                     "tie_frequencies", "tie_support", "score_k", "dimensions", "scores", "answer_k", "items", "values",
+                     "intensity_k", "partners", "current", "desired", "external_k", "external")
     }  # fmt: skip
     for k, prepared in enumerate(batch):
         submission = prepared.submission
@@ -319,6 +324,7 @@ def _batch_params(batch: Sequence[_Prepared]) -> dict[str, Any]:
         params["users"].append(submission.user_id)
         params["teams"].append(submission.team_id)
         params["rounds"].append(submission.round_id)
+        params["names_agreed"].append(submission.network_names_agreed is True)
         for tie in submission.ties:
             params["tie_k"].append(k)
             params["tie_targets"].append(tie.target_user_id)

@@ -275,6 +275,14 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
         7,
         """
+        -- The network step's agreement: the team may see this respondent's name in the network picture of the
+        -- round. Names show only when every respondent of the team in that round agreed; until then, no one did.
+        ALTER TABLE responses ADD COLUMN network_names_agreed BOOLEAN NOT NULL DEFAULT false;
+        """,
+    ),
+    (
+        8,
+        """
         -- Disclosure rule d: the responses each group's figures are computed from, per team, round and audience
         -- ('team': the team's own views, 'board': every cross-team view). Written by store.released only; see
         -- there. The primary key also makes two releases of one group at the same moment conflict at COMMIT.

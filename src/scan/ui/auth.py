@@ -20,7 +20,7 @@ from scan import accounts, config
 from scan.accounts import Account
 from scan.demo import DEMO_INVITES, DEMO_PASSWORD, DEMO_USERNAMES
 from scan.ui.i18n import t
-from scan.ui.session import db
+from scan.ui.session import db, uninterrupted
 
 DEMO_COOKIE_KEY = "kindcentrum-scan-demo-cookie-key-not-secret"
 MIN_COOKIE_KEY_LENGTH = 32
@@ -119,9 +119,8 @@ def login_form() -> None:
         st.subheader(t("auth.form_title"))
         st.text_input(t("auth.username"), max_chars=accounts.MAX_USERNAME_LENGTH, key=_LOGIN_NAME)
         st.text_input(t("auth.password"), type="password", max_chars=200, key=_LOGIN_PASSWORD)
-        # In the button's callback, not after it: a callback runs before the script, so a rerun asked for
-        # meanwhile (the cookie component reporting back, seconds late on a busy server) cannot stop the
-        # run between the click and the check, and the click is never lost.
+        # In the button's callback: it runs before the script, so the signed-in menu and first page follow in
+        # the same run.
         st.form_submit_button(t("auth.submit"), on_click=_submit)
     # Kept until the next attempt: a component reporting back (the cookie's) reruns the page right after.
     notice = st.session_state.get(_NOTICE)
@@ -131,9 +130,11 @@ def login_form() -> None:
 
 
 def _submit() -> None:
-    st.session_state[_NOTICE] = _sign_in(
-        st.session_state.get(_LOGIN_NAME) or "", st.session_state.get(_LOGIN_PASSWORD) or ""
-    )
+    # Whole or not at all: the attempt is counted in the database, so the session must learn its outcome.
+    with uninterrupted():
+        st.session_state[_NOTICE] = _sign_in(
+            st.session_state.get(_LOGIN_NAME) or "", st.session_state.get(_LOGIN_PASSWORD) or ""
+        )
 
 
 def _sign_in(username: str, password: str) -> tuple[str, str] | None:

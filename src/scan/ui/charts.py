@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from scan.analytics.network_view import NamedEdge, NamedNode
 from scan.report import IntensityLine, RadarPoint, TrendPoint
+from scan.ui.plain import chart_literal
 
 OWN = "#2E7D6B"
 OWN_FILL = "rgba(46, 125, 107, 0.25)"
@@ -155,7 +157,7 @@ def intensity(
 def trend(points: Sequence[TrendPoint], dimensions: dict[str, str], lang: str) -> go.Figure:
     """Scores per round; one line per dimension."""
     fig = go.Figure()
-    rounds = [p.round_name for p in points]
+    rounds = [chart_literal(p.round_name) for p in points]
     for dim, label in dimensions.items():
         fig.add_trace(go.Scatter(x=rounds, y=[p.scores.get(dim) for p in points], mode="lines+markers", name=label))
     fig.update_yaxes(range=[1, 5], title=None)
@@ -238,7 +240,8 @@ def distribution(
 
 
 def bars(labels: Sequence[str], values: Sequence[float], lang: str, *, percent: bool = False) -> go.Figure:
-    fig = go.Figure(go.Bar(x=list(labels), y=list(values), marker={"color": OWN}))
+    """One bar per label; labels may be names people typed (rounds, locations)."""
+    fig = go.Figure(go.Bar(x=[chart_literal(label) for label in labels], y=list(values), marker={"color": OWN}))
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
     return _layout(fig, 300, lang)
@@ -253,7 +256,7 @@ def heatmap(
         go.Heatmap(
             z=values,
             x=list(dimensions),
-            y=list(teams),
+            y=[chart_literal(team) for team in teams],
             zmin=1,
             zmax=5,
             text=text,
@@ -267,61 +270,76 @@ def heatmap(
     return _layout(fig, 120 + 40 * len(teams), lang)
 
 
-def sociogram(
-    positions: dict[int, tuple[float, float]],
-    labels: dict[int, str],
-    sizes: dict[int, int],
-    edges: Sequence[tuple[int, int, bool]],
-    colours: dict[int, str],
-    lang: str,
+def profession_matrix(
+    groups: Sequence[str], counts: Sequence[Sequence[int]], asker: str, asked: str, lang: str
 ) -> go.Figure:
-    """Nodes at their positions, sized by how often they are asked; two-way ties drawn thicker."""
+    """Support ties from one profession group (row: who asks) to another (column: who is asked)."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=[list(row) for row in counts],
+            x=list(groups),
+            y=list(groups),
+            zmin=0,
+            text=[[str(n) for n in row] for row in counts],
+            texttemplate="%{text}",
+            colorscale=[[0, "#F4F6F5"], [1, OWN]],
+            hoverinfo="skip",
+            showscale=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title_text=asker)
+    fig.update_xaxes(side="top", title_text=asked)
+    return _layout(fig, 160 + 50 * len(groups), lang)
+
+
+def sociogram(nodes: Sequence[NamedNode], edges: Sequence[NamedEdge], lang: str) -> go.Figure:
+    """Named nodes at their positions, sized by how often they are asked, coloured by profession; two-way ties
+    drawn thicker, one-way ties with an arrow head at the asked colleague."""
+    palette = ["#2E7D6B", "#E0A030", "#5B7DB1", "#B5577D", "#7A8A90", "#8C6BB1", "#4FA3A5"]
+    disciplines = sorted({n.discipline for n in nodes})
     fig = go.Figure()
-    for source, target, mutual in edges:
-        (x0, y0), (x1, y1) = positions[source], positions[target]
+    for edge in edges:
+        source, target = nodes[edge.source], nodes[edge.target]
         fig.add_trace(
             go.Scatter(
-                x=[x0, x1],
-                y=[y0, y1],
+                x=[source.x, target.x],
+                y=[source.y, target.y],
                 mode="lines",
                 hoverinfo="skip",
                 showlegend=False,
-                line={"color": "#7A8A90" if mutual else "#C9D3D0", "width": 4 if mutual else 1.5},
+                line={"color": "#7A8A90" if edge.mutual else "#C9D3D0", "width": 4 if edge.mutual else 1.5},
             )
         )
-    if any(not mutual for _, _, mutual in edges):
-        # One-way ties: an arrow head at the asked colleague.
-        for source, target, mutual in edges:
-            if not mutual:
-                (x0, y0), (x1, y1) = positions[source], positions[target]
-                fig.add_annotation(
-                    x=x1,
-                    y=y1,
-                    ax=x0,
-                    ay=y0,
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    text="",
-                    showarrow=True,
-                    arrowhead=2,
-                    arrowsize=1,
-                    arrowwidth=1.2,
-                    arrowcolor="#9AA8AD",
-                    standoff=14,
-                )
-    nodes = list(positions)
+    for edge in edges:
+        if not edge.mutual:
+            source, target = nodes[edge.source], nodes[edge.target]
+            fig.add_annotation(
+                x=target.x,
+                y=target.y,
+                ax=source.x,
+                ay=source.y,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                text="",
+                showarrow=True,
+                arrowhead=2,
+                arrowsize=1,
+                arrowwidth=1.2,
+                arrowcolor="#9AA8AD",
+                standoff=14,
+            )
     fig.add_trace(
         go.Scatter(
-            x=[positions[n][0] for n in nodes],
-            y=[positions[n][1] for n in nodes],
+            x=[n.x for n in nodes],
+            y=[n.y for n in nodes],
             mode="markers+text",
-            text=[labels[n] for n in nodes],
+            text=[f"<b>{chart_literal(n.name)}</b>" if n.is_viewer else chart_literal(n.name) for n in nodes],
             textposition="top center",
             marker={
-                "size": [14 + 8 * sizes.get(n, 0) for n in nodes],
-                "color": [colours[n] for n in nodes],
+                "size": [14 + 8 * n.asked for n in nodes],
+                "color": [palette[disciplines.index(n.discipline) % len(palette)] for n in nodes],
                 "line": {"color": "white", "width": 2},
             },
             hoverinfo="text",
@@ -337,6 +355,6 @@ def overlay_radar(labels: Sequence[str], series: dict[str, Sequence[float]], lan
     """Several profiles on one radar (team comparison)."""
     fig = go.Figure()
     for name, values in series.items():
-        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*labels, labels[0]], name=name))
+        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*labels, labels[0]], name=chart_literal(name)))
     fig.update_layout(polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}, "bgcolor": "#F3F6F4"})
     return _layout(fig, 480, lang)

@@ -9,6 +9,7 @@ from scan.report import PersonalReport, personal_csv
 from scan.reports.pdf import personal_report_pdf
 from scan.ui import charts
 from scan.ui.i18n import t
+from scan.ui.plain import markdown_literal
 
 
 def _file_stem(report: PersonalReport) -> str:
@@ -17,7 +18,7 @@ def _file_stem(report: PersonalReport) -> str:
 
 def show_personal_report(report: PersonalReport, questionnaire: Questionnaire, team_threshold: int) -> None:
     lang = report.lang
-    st.caption(f"{t('report.round')}: {report.round_name}")
+    st.caption(f"{t('report.round')}: {markdown_literal(report.round_name)}")
 
     left, right = st.columns([3, 2], gap="large")
     with left:

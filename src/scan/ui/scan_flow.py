@@ -37,6 +37,7 @@ from scan.drafts import (
 from scan.questionnaire import Construct, Questionnaire
 from scan.ui.errors import guarded
 from scan.ui.i18n import current_language, t
+from scan.ui.plain import markdown_literal
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,11 @@ def _take(state: dict[str, Any], bucket: str, key: str, value: Any, options: Seq
             return False
         state["answers"][key] = value
         return True
+    if bucket == "names_agreed":
+        if state["names_agreed"] == value:
+            return False
+        state["names_agreed"] = value
+        return True
     empty = [None, None] if bucket == "intensity" else [None, False]
     pair = list(state[bucket].get(key, empty))
     if pair[slot] is not None and pair[slot] == value:  # also an unticked box that was never ticked
@@ -353,7 +359,7 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
         # A checkbox's value is a bool, not a label: its key need not change with the language.
         frequency_key, support_key = _widget_key(f"tie_freq_{key}", lang), f"tie_support_{key}"
         with st.container(border=True):
-            st.markdown(f"**{colleague.name}** · {flow.discipline_name(colleague.discipline)}")
+            st.markdown(f"**{markdown_literal(colleague.name)}** · {flow.discipline_name(colleague.discipline)}")
             chosen = st.radio(
                 t("scan.frequency"),
                 options=list(FREQUENCIES),
@@ -386,6 +392,16 @@ def _network_step(flow: Flow, state: dict[str, Any]) -> None:
         args=(state, flow, "external", "", external_key, list(partners)),
     )
     drawn.take("external", "", named, list(partners))
+    # Off unless ticked: the team sees names in its network picture only when everyone in it agreed.
+    agreed = st.checkbox(
+        t("scan.names_agreed"),
+        value=state["names_agreed"],
+        key="network_names_agreed",
+        help=t("scan.names_agreed_help"),
+        on_change=_remember,
+        args=(state, flow, "names_agreed", "", "network_names_agreed", (False, True)),
+    )
+    drawn.take("names_agreed", "", agreed, (False, True))
     drawn.save(flow)
 
 
