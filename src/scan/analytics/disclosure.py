@@ -3,20 +3,30 @@
 a. A group's mean shows from its threshold, counted per dimension (the scores present), not per response.
 b. Its spread (sd) shows only from the spread threshold, rounded; a group's lowest and highest value never show.
    With one's own score, mean, lowest and highest of three people give both others' scores; so do mean and sd.
-c. Rows hidden together hold 0 or at least the threshold (``hide_small_groups``), and a filtered part shows
-   only when the rest of its parent is empty or large enough itself (``complement_ok``): otherwise a shown total
-   minus the shown rows gives a small group away.
+c. Rows hidden together hold 0 or at least the threshold (``hide_small_groups``): otherwise a shown total minus
+   the shown rows gives a small group away. The values of a filter (the professions) are rows too: they partition
+   a population, and ``shown_parts`` chooses the values whose figures may show so that the population minus all
+   shown parts is 0 or at least the threshold; a value hidden there is hidden on every page for that population.
+   Checking one filter value at a time is not enough: in a team of 5 + 5 + 2 each part leaves a rest of 7, and
+   the whole minus both parts of five leaves the two.
 d. Over time a group's figures are those of its released set only (``next_releases`` decides, store.released
    keeps the sets: they change by 0 or at least the threshold responses at a time), and while that set holds a
    deleted response they are withheld (``ReleaseState``): otherwise two moments' means give away who came or
-   went in between.
+   went in between. A release moves the whole set by at least the threshold, but one profession's part of it can
+   move by a single response (three arrive: two of one profession, one of another), and the part's figures
+   before and after give that person's score. So ``shown_parts`` also takes how the population's parts changed
+   since each earlier released set (``PartChange``; release_history keeps them all): a part shows only when it
+   changed by 0 or at least the step since every one of them, and the hidden parts together likewise (else the
+   whole's change minus the shown parts' changes isolates the rest's). Every earlier set counts, seen or not:
+   that needs no record of what was shown when.
 
 The thresholds are settings (data/settings.yaml, ``privacy``); nothing outside analytics reads them to decide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scan.config import PrivacySettings, Settings, settings
@@ -110,6 +120,74 @@ def complement_ok(n: int, parent_n: int, threshold: int) -> bool:
     """Rule c for a filter: the part outside it is empty or large enough itself."""
     rest = parent_n - n
     return rest == 0 or rest >= threshold
+
+
+@dataclass(frozen=True)
+class PartChange:
+    """How a population's released set changed between an earlier released set and now, per part (profession):
+    the responses that came or went. A deleted response's profession is gone with it (``unknown``): it may have
+    been in any part, so a part counts as unchanged only when nothing unknown changed either."""
+
+    known: Mapping[str | None, int]
+    unknown: int = 0
+
+    def apart(self, amount: int, step: int) -> bool:
+        """A part (or the hidden parts together) that changed by ``amount`` known responses is 0 or at least
+        ``step`` away from the earlier set, whichever parts the unknown ones were in."""
+        return amount >= step or amount + self.unknown == 0
+
+
+def part_changes(
+    now: frozenset[int], earlier: Iterable[frozenset[int]], part_of: Mapping[int, str | None], current: Collection[int]
+) -> list[PartChange]:
+    """How the released set ``now`` differs from each ``earlier`` one, per part. ``part_of``: the part of each
+    response that counts (a dimension's figures: those with a score for it); ``current``: every response still
+    stored, so that one that is neither counted nor current is a deleted one, of an unknown part."""
+    changes = []
+    for before in earlier:
+        moved = now ^ before
+        known = Counter(part_of[r] for r in moved if r in part_of)
+        changes.append(PartChange(known, sum(1 for r in moved if r not in current)))
+    return changes
+
+
+def _hide_until_apart(keys: Sequence[str | None], change: PartChange, step: int, hidden: set[str | None]) -> None:
+    """Rule d for the parts: hide those that changed by 1 .. step-1, then the shown part that changed least (but
+    did change) until the hidden parts together changed by 0 or at least ``step``."""
+    hidden.update(k for k in keys if not change.apart(change.known.get(k, 0), step))
+    while not change.apart(sum(change.known.get(k, 0) for k in hidden), step):
+        moved = [(change.known.get(k, 0), str(k), k) for k in keys if k not in hidden and change.known.get(k, 0)]
+        if not moved:
+            break
+        hidden.add(min(moved)[2])
+
+
+def shown_parts(
+    parts: Mapping[str | None, int],
+    threshold: int,
+    *,
+    changes: Sequence[PartChange] = (),
+    step: int = 1,
+    hidden: Iterable[str | None] = (),
+) -> frozenset[str]:
+    """Rules c and d over one filter: the values whose figures may show for a population that ``parts`` divides
+    (value → responses, or scores present for one dimension; None: those without a value, never shown on their
+    own). ``hidden``: values hidden for another reason (the population itself, a wider one). Every shown part
+    holds at least ``threshold`` and changed by 0 or at least ``step`` since each earlier set (``changes``); the
+    hidden parts together hold 0 or at least ``threshold`` and changed by 0 or at least ``step``. Hiding a part
+    that satisfies all this never breaks it for the others, so the rules are applied in turn until none hides
+    more."""
+    keys = sorted({*parts, *(k for c in changes for k in c.known)}, key=lambda k: (k is not None, str(k)))
+    held: set[str | None] = {None, *hidden}
+    sizes = [parts.get(k, 0) for k in keys]
+    while True:
+        before = set(held)
+        small = hide_small_groups(sizes, threshold, [k in held for k in keys])
+        held.update(k for k, h in zip(keys, small, strict=True) if h)
+        for change in changes:
+            _hide_until_apart(keys, change, step, held)
+        if held == before:
+            return frozenset(k for k in keys if k is not None and k not in held)
 
 
 def export_threshold(asked: int | None, settings: Settings) -> int:
