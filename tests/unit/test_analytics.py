@@ -118,4 +118,10 @@ def test_team_filter_hides_a_part_whose_rest_is_small(db, org, questionnaire, mo
     assert part.n_responses == 2 and not part.visible and not part.spreads and not part.intensity
     big = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=2,
                     discipline=doubled)  # fmt: skip
+    # Released at 3 and at 6 responses, the part went from one person to two: rule d hides it (every earlier
+    # set counts, whether its part could be seen then or not).
+    assert not big.visible and big.rest_too_small
+    release_everything(db)  # a bulk load: no earlier set
+    big = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=2,
+                    discipline=doubled)  # fmt: skip
     assert big.visible and big.rest_too_small is False  # with threshold 2: part 2, rest 4
