@@ -116,12 +116,6 @@ def hide_small_groups(sizes: Sequence[int], threshold: int, forced: Sequence[boo
     return hidden
 
 
-def complement_ok(n: int, parent_n: int, threshold: int) -> bool:
-    """Rule c for a filter: the part outside it is empty or large enough itself."""
-    rest = parent_n - n
-    return rest == 0 or rest >= threshold
-
-
 @dataclass(frozen=True)
 class PartChange:
     """How a population's released set changed between an earlier released set and now, per part (profession):
