@@ -6,11 +6,12 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scan.analytics import response_scores, team_aggregate
@@ -46,7 +47,9 @@ class Board:
     round_id: int
     members: list[int]
     static: frozenset[int]  # the static team's responses
+    professions: tuple[str, ...]  # each member's
     scores: dict[int, dict[str, float]] = field(default_factory=dict)  # every response ever stored, kept by the test
+    profession_of: dict[int, str] = field(default_factory=dict)  # every response ever stored → its profession
     response_of: dict[int, int] = field(default_factory=dict)  # member → their current response
     history: list[frozenset[int]] = field(default_factory=list)  # the team's responses after every event
 
@@ -66,23 +69,26 @@ def store_scan(conn, questionnaire, model, board: Board, user_id: int, team_id: 
     return response_id
 
 
-def new_board(conn, questionnaire, model) -> Board:
+def new_board(conn, questionnaire, model, professions: tuple[str, ...] | None = None) -> Board:
     organisation_id = add_organisation(conn, f"Stichting {uuid.uuid4().hex[:8]}")
     location_id = add_location(conn, organisation_id, "IKC De Linde")
     team_id = add_team(conn, location_id, "Onderbouw")
     static_team = add_team(conn, location_id, "Bovenbouw")
 
-    def member(k: int, team: int) -> int:
-        discipline = DISCIPLINES[k % len(DISCIPLINES)]
-        return add_user(conn, organisation_id=organisation_id, display_name=f"Lid {k}", discipline=discipline,
+    professions = professions or tuple(DISCIPLINES[k % len(DISCIPLINES)] for k in range(MEMBERS))
+
+    def member(discipline: str, team: int) -> int:
+        return add_user(conn, organisation_id=organisation_id, display_name="Lid", discipline=discipline,
                         team_ids=[team])  # fmt: skip
 
-    members = [member(k, team_id) for k in range(MEMBERS)]
+    members = [member(discipline, team_id) for discipline in professions]
     round_id = open_round(conn, organisation_id, "Voorjaar")
-    board = Board(organisation_id, location_id, team_id, round_id, members, frozenset())
-    static = [store_scan(conn, questionnaire, model, board, member(k, static_team), static_team, 1000 + k)
-              for k in range(STATIC)]  # fmt: skip
-    board.static = frozenset(static)
+    board = Board(organisation_id, location_id, team_id, round_id, members, frozenset(), professions)
+    for k in range(STATIC):
+        discipline = DISCIPLINES[k % len(DISCIPLINES)]
+        rid = store_scan(conn, questionnaire, model, board, member(discipline, static_team), static_team, 1000 + k)
+        board.profession_of[rid] = discipline
+    board.static = frozenset(board.profession_of)
     board.history.append(frozenset())
     return board
 
@@ -95,6 +101,7 @@ def apply(conn, questionnaire, model, board: Board, member: int, seed: int) -> N
         del board.response_of[user_id]
     else:
         board.response_of[user_id] = store_scan(conn, questionnaire, model, board, user_id, board.team_id, seed)
+        board.profession_of[board.response_of[user_id]] = board.professions[member]
     board.history.append(frozenset(board.response_of.values()))
 
 
@@ -154,6 +161,53 @@ def test_visible_states_of_a_group_differ_by_zero_or_at_least_k_responses(store,
     assert_steps(team_states, config.privacy.team_threshold, "team view")
     assert_steps(location_states, config.privacy.cross_team_threshold, "director view of the location")
     assert_steps(row_states, config.privacy.cross_team_threshold, "team's row in the director view")
+
+
+def part_behind(shown: dict[str, float], board: Board, profession: str, extra: frozenset[int]) -> frozenset[int]:
+    """``state_behind`` for the part of one profession: which of its states the shown figures are those of."""
+    for responses in reversed(board.history):
+        part = frozenset(r for r in responses | extra if board.profession_of[r] == profession)
+        if matches(shown, [board.scores[r] for r in part]):
+            return part
+    raise AssertionError(f"the shown figures {shown} are those of no state the {profession} part has been in")
+
+
+FILTERED = ("leerkracht", "pedagogisch_medewerker", "onderwijsassistent")
+
+
+@settings(max_examples=15, deadline=None)
+@given(events=EVENTS, professions=st.lists(st.sampled_from(FILTERED), min_size=MEMBERS, max_size=MEMBERS))
+# Three teachers, three others (released at 6), then a teacher and two others (released at 9): the teachers' part
+# went from three to four, and 4·m4 − 3·m3 was the fourth teacher's score.
+@example(events=[(m, m) for m in (0, 1, 2, 5, 6, 7, 3, 8, 9)], professions=[FILTERED[0]] * 5 + [FILTERED[1]] * 5)
+def test_visible_states_of_every_filtered_part_differ_by_zero_or_at_least_k_responses(
+    store, questionnaire, model, config, events, professions
+):
+    """A release moves the whole team by k, and one profession's part of it by as little as one: the part's
+    figures before and after would give that person's score. Team × profession on the dashboard, location ×
+    profession and team × profession on the board overview."""
+    board = new_board(store, questionnaire, model, tuple(professions))
+    dims = radar_dimensions(questionnaire)
+    seen: dict[tuple[str, str], list[frozenset[int]]] = defaultdict(list)
+    for member, seed in events:
+        apply(store, questionnaire, model, board, member, seed)
+        for profession in sorted(set(professions)):
+            view = team_view(store, questionnaire, config, team_id=board.team_id, round_id=board.round_id,
+                             threshold=config.privacy.team_threshold, discipline=profession)  # fmt: skip
+            if view.visible:
+                seen["team", profession].append(part_behind(view.means(), board, profession, frozenset()))
+            location = Filters(board.organisation_id, board.round_id, board.location_id, profession)
+            board_view = director_view(store, questionnaire, config, location, dimensions=dims)
+            if not board_view.total.hidden:
+                seen["location", profession].append(part_behind(board_view.total.means, board, profession,
+                                                                board.static))  # fmt: skip
+            for row in board_view.rows:
+                if row.label.endswith("Onderbouw") and row.means:
+                    seen["row", profession].append(part_behind(row.means, board, profession, frozenset()))
+    steps = {"team": config.privacy.team_threshold, "location": config.privacy.cross_team_threshold,
+             "row": config.privacy.cross_team_threshold}  # fmt: skip
+    for (what, profession), states in seen.items():
+        assert_steps(states, steps[what], f"{what} view of the {profession} part")
 
 
 def released(conn, board: Board, audience: str) -> frozenset[int]:
