@@ -154,7 +154,8 @@ def team_view(
     chosen = answered & state.released
     counts = {"n_answered": len(answered), "waiting": waiting, "withheld": state.withheld}
     part = _Parts({rid: d for rid, _, d in responses}, state, _history(conn, team_id, round_id), settings)
-    hidden_part = discipline is not None and discipline not in part.shown(threshold)
+    # Large enough itself, but hidden for the rest of the team (below the threshold, the page says that instead).
+    hidden_part = discipline is not None and len(chosen) >= threshold and discipline not in part.shown(threshold)
     view = TeamView(info, round_info, threshold, len(chosen), members, rest_too_small=hidden_part, **counts)
     if not view.visible:
         return view
