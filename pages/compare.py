@@ -36,6 +36,13 @@ st.plotly_chart(
     config=charts.CONFIG,
 )  # fmt: skip
 
+withheld = sum(row.withheld for row in rows)
+if withheld:
+    st.caption(t("release.withheld_rows", n=withheld))
+waiting = sum(row.waiting for row in rows)
+if waiting:
+    st.caption(t("release.waiting", n=waiting, step=threshold))
+
 shown = [row.label for row, row_values in zip(rows, values, strict=True) if all(v is not None for v in row_values)]
 st.subheader(t("compare.overlay_title"))
 chosen = st.multiselect(t("compare.choose_teams"), shown, default=shown[:2], max_selections=4, key="compare_teams")

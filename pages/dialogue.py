@@ -26,8 +26,12 @@ st.write(t("dialogue.intro"))
 chosen, round_info = pick_team_and_round(conn, account.user_id, key="dialogue")
 
 view = team_view(conn, q, settings(), team_id=chosen.id, round_id=round_info.id, threshold=threshold)
-if not view.visible:
-    st.info(t("team.below", n=view.n_responses, members=view.n_members, threshold=threshold), icon=":material/lock:")
+if view.waiting and not view.withheld:
+    st.caption(t("release.waiting", n=view.waiting, step=threshold))
+if view.withheld:
+    st.info(t("release.withheld", n=view.waiting, step=threshold), icon=":material/update:")
+elif not view.visible:
+    st.info(t("team.below", n=view.n_answered, members=view.n_members, threshold=threshold), icon=":material/lock:")
 else:
     blocks = [b for b in q.building_blocks if b.id in view.spreads]
     if blocks:

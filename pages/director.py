@@ -64,7 +64,12 @@ view, ms = cached_view(filters, data_version(conn))
 st.metric(t("director.responses"), view.total.n)
 st.caption(t("director.computed", ms=f"{ms:.0f}"))
 
-if view.total.hidden:
+if view.total.waiting and not view.total.withheld:
+    st.caption(t("release.waiting", n=view.total.waiting, step=threshold))
+
+if view.total.withheld:
+    st.info(t("release.withheld", n=view.total.waiting, step=threshold), icon=":material/update:")
+elif view.total.hidden:
     st.info(t("director.total_hidden", threshold=threshold), icon=":material/lock:")
 else:
     title = t("director.heatmap_teams") if location else t("director.heatmap_locations")

@@ -46,14 +46,19 @@ view = team_view(
     discipline=narrowed,
 )
 first, second = st.columns(2)
-first.metric(t("team.responses"), f"{view.n_responses} / {view.n_members}")
+first.metric(t("team.responses"), f"{view.n_answered} / {view.n_members}")
 if view.participation is not None:
     second.metric(t("team.participation"), f"{view.participation:.0%}")
 
-if view.rest_too_small:
+if view.waiting and not view.withheld:
+    st.caption(t("release.waiting", n=view.waiting, step=threshold))
+
+if view.withheld:
+    st.info(t("release.withheld", n=view.waiting, step=threshold), icon=":material/update:")
+elif view.rest_too_small:
     st.info(t("team.rest_too_small", threshold=threshold), icon=":material/lock:")
 elif not view.visible:
-    st.info(t("team.below", n=view.n_responses, members=view.n_members, threshold=threshold), icon=":material/lock:")
+    st.info(t("team.below", n=view.n_answered, members=view.n_members, threshold=threshold), icon=":material/lock:")
 
 else:
     dims = [d for d in radar_dimensions(q) if d in view.spreads]

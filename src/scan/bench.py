@@ -447,6 +447,7 @@ def run_bench(
         # Baseline 1, like with like: the same aggregate from the same pre-scored table, in memory.
         aggregates = cur.execute(
             "SELECT organisation_id, round_id, dimension_id, n, total, total_sq FROM team_aggregates"
+            " WHERE audience = 'board'"
         ).df()
         dimensions = cur.execute("SELECT id, name AS dimension FROM dimensions").df()
         scored_ms = [

@@ -22,7 +22,6 @@ from scan.questionnaire import Questionnaire, default_questionnaire
 from scan.scoring import ScoringModel
 from scan.store import org, transaction
 from scan.store.accounts import password_hash
-from scan.store.aggregates import rebuild_team_aggregates
 from scan.store.bulk import ResponseBatch, insert_responses, insert_structure, insert_users
 from scan.store.org import (
     add_user,
@@ -34,6 +33,7 @@ from scan.store.org import (
     rename_user,
     set_login,
 )
+from scan.store.released import release_everything
 
 DEMO_PASSWORD = "demo"
 DEMO_USERNAMES = ("professional", "teamlead", "director", "admin")
@@ -283,8 +283,8 @@ def build_demo(
             done += 1
             if progress:
                 progress(done, steps)
-    with transaction(conn):
-        rebuild_team_aggregates(conn)
+    with transaction(conn):  # a fresh demo shows its figures
+        release_everything(conn)
     _demo_accounts(conn, int(org_ids[0]), int(user_ids[0]), int(user_ids[1]), team_ids[:3])
     return DemoSummary(len(org_ids), len(locations), n_teams, len(people.team), total)
 

@@ -67,12 +67,13 @@ def export_sql(
             params,
         )
     if what == "team-scores":
-        where, params = _of_organisation("WHERE", "organisation_id", organisation_id)
+        also, params = _of_organisation("AND", "organisation_id", organisation_id)
         return (
             f"""
             WITH g AS (
+                -- The teams' 'board' released sets, as every cross-team view (a withheld team has no aggregate).
                 SELECT team_id, round_id, dimension_id, sum(n) AS n, sum(total) AS total, sum(total_sq) AS total_sq
-                FROM team_aggregates{where} GROUP BY ALL HAVING sum(n) >= ?
+                FROM team_aggregates WHERE audience = 'board'{also} GROUP BY ALL HAVING sum(n) >= ?
             )
             SELECT {text(_TEAM)} AS team, r.wave, {text("d.name")} AS dimension, g.n, g.total / g.n AS mean,
                    CASE WHEN g.n > 1

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from scan import analytics
+from scan.store.released import release_everything
 from scan.store.responses import Submission, submit
 from tests.helpers import full_answers
 
@@ -20,6 +21,11 @@ def fill(db, org, questionnaire, model, members, value=4):
 
 def test_team_below_the_threshold_shows_the_count_and_no_scores(db, org, questionnaire, model, config):
     fill(db, org, questionnaire, model, org.members[:2])
+    waiting = analytics.team_aggregate(
+        db, org.team_id, org.round_id, config.privacy.team_threshold, privacy=config.privacy
+    )
+    assert waiting.n_responses == 0 and waiting.waiting == 2 and not waiting.stats  # nothing released yet
+    release_everything(db)  # a released set below the threshold: its count, no scores
     aggregate = analytics.team_aggregate(
         db, org.team_id, org.round_id, config.privacy.team_threshold, privacy=config.privacy
     )
@@ -45,6 +51,7 @@ def test_team_at_the_threshold_shows_its_mean_but_no_spread_until_the_spread_thr
     assert not hasattr(stat, "min") and not hasattr(stat, "max")
 
     fill(db, org, questionnaire, model, org.members[3:5])
+    release_everything(db)  # two new responses wait for a third; released here to look at five
     five = analytics.team_aggregate(
         db, org.team_id, org.round_id, config.privacy.team_threshold, privacy=config.privacy
     )
@@ -58,9 +65,13 @@ def test_team_at_the_threshold_shows_its_mean_but_no_spread_until_the_spread_thr
 
 def test_cross_team_views_use_the_higher_threshold(db, org, questionnaire, model, config):
     fill(db, org, questionnaire, model, org.members[:4])
+    # The board's set moves in steps of 5 (test_released); released by hand here, to look at the threshold alone.
+    release_everything(db)
     locations = analytics.location_aggregates(db, org.organisation_id, config.privacy.cross_team_threshold)
-    assert (locations["n"] == 4).all() and locations["hidden"].all() and locations["mean"].isna().all()
+    assert len(locations) and (locations["n"] == 4).all()
+    assert locations["hidden"].all() and locations["mean"].isna().all()
     fill(db, org, questionnaire, model, org.members[4:5])
+    release_everything(db)
     locations = analytics.location_aggregates(db, org.organisation_id, config.privacy.cross_team_threshold)
     assert not locations["hidden"].any() and locations["mean"].notna().all()
     overview = analytics.director_overview(db, config.privacy.cross_team_threshold)
@@ -105,6 +116,12 @@ def test_team_filter_hides_a_part_whose_rest_is_small(db, org, questionnaire, mo
     part = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=3,
                      discipline=doubled)  # fmt: skip
     assert part.n_responses == 2 and not part.visible and not part.spreads and not part.intensity
+    big = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=2,
+                    discipline=doubled)  # fmt: skip
+    # Released at 3 and at 6 responses, the part went from one person to two: rule d hides it (every earlier
+    # set counts, whether its part could be seen then or not).
+    assert not big.visible and big.rest_too_small
+    release_everything(db)  # a bulk load: no earlier set
     big = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=2,
                     discipline=doubled)  # fmt: skip
     assert big.visible and big.rest_too_small is False  # with threshold 2: part 2, rest 4

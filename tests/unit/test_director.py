@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scan.analytics.director import Filters, director_view
-from scan.analytics.disclosure import complement_ok, hide_small_groups
+from scan.analytics.disclosure import hide_small_groups
 from scan.report import radar_dimensions
 from scan.store import connect
 
@@ -22,11 +22,6 @@ def test_hidden_groups_never_form_a_small_remainder(sizes, threshold):
     assert all(n >= threshold for n, h in zip(sizes, hidden, strict=True) if not h)
     remainder = sum(n for n, h in zip(sizes, hidden, strict=True) if h)
     assert remainder == 0 or remainder >= threshold or all(hidden)
-
-
-def test_complement_rule():
-    assert complement_ok(10, 10, 5) and complement_ok(5, 10, 5)
-    assert not complement_ok(7, 10, 5) and not complement_ok(9, 10, 5)
 
 
 @pytest.fixture(scope="module")

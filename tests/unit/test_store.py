@@ -11,6 +11,7 @@ from scan import analytics
 from scan.store import SCHEMA_VERSION, DatabaseBusy, connect
 from scan.store.aggregates import rebuild_team_aggregates
 from scan.store.org import close_round, register_questionnaire
+from scan.store.released import release_everything
 from scan.store.responses import (
     Submission,
     SubmissionRefused,
@@ -63,6 +64,9 @@ def test_submission_stores_answers_scores_and_aggregate(db, org, questionnaire, 
     assert count(db, "answers") == len(questionnaire.items) - 1  # "not applicable" has no row
     scores = analytics.response_scores(db, result.response_id)
     assert set(scores) == set(model.dimension_ids)
+    aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
+    assert aggregate.n_responses == 0 and aggregate.waiting == 1 and not aggregate.stats  # waits for its step
+    release_everything(db)
     aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
     assert aggregate.n_responses == 1 and aggregate.stats["netwerk"].mean == pytest.approx(scores["netwerk"])
     assert db.execute("SELECT current_level, desired_level FROM intensity_answers").fetchall() == [(2, 3)]
@@ -138,7 +142,7 @@ def test_closed_round_and_non_member_are_refused(db, org, questionnaire, model):
     assert all(n == 0 for n in snapshot(db).values())
 
 
-def test_appended_aggregates_equal_a_rebuild(db, org, questionnaire, model):
+def test_released_aggregates_equal_a_rebuild(db, org, questionnaire, model):
     for k, member in enumerate(org.members):
         submit(db, questionnaire, model, scan_of(org, questionnaire, user=member, value=1 + k % 5))
     before = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
@@ -157,10 +161,15 @@ def test_delete_person_data_removes_everything_of_that_person(db, org, questionn
     save_draft(db, org.members[0], org.round_id, {"step": 2})
     removed = delete_person_data(db, org.members[0])
     assert removed == 1
+    # The team's figures were released at three; one of those is gone, so they are withheld, sums and all.
+    withheld = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
+    assert withheld.withheld and not withheld.visible and not withheld.stats and withheld.waiting == 2
+    assert db.execute("SELECT count(*) FROM team_aggregates WHERE audience = 'team'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM responses WHERE user_id = ?", [org.members[0]]).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM network_ties WHERE target_user_id = ?", [org.members[0]]).fetchone()[0] == 0
     assert load_draft(db, org.members[0], org.round_id) is None
     assert count(db, "answers") == 3 * len(questionnaire.items)
+    release_everything(db)
     aggregate = analytics.team_aggregate(db, org.team_id, org.round_id, threshold=1, privacy=PRIVACY)
     assert aggregate.n_responses == 3 and aggregate.stats["identiteit"].n == 3
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'person.delete_data'").fetchone()[0] == 1

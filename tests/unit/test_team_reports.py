@@ -17,6 +17,7 @@ from scan.locales import LOCALES_DIR, locales, text
 from scan.reports.excel import team_excel
 from scan.reports.pdf import latin1
 from scan.reports.team_pdf import team_report_pdf
+from scan.store.released import release_everything
 from scan.store.responses import Submission, submit
 from tests.unit.test_pdf import first_words, pdf_text
 
@@ -82,7 +83,8 @@ def test_the_team_pdf_shows_the_team_its_scores_and_what_to_talk_about(lang, ful
 
 def test_below_the_threshold_the_pdf_explains_and_shows_no_score(hidden, db, org, questionnaire, config, tmp_path):
     content = pdf_text(team_report_pdf(hidden, questionnaire, "nl", today=DAY), tmp_path)
-    # The same two scans, read with a threshold of one: the means the report must not give away.
+    # The same two scans, released and read with a threshold of one: the means the report must not give away.
+    release_everything(db)
     means = team_view(db, questionnaire, config, team_id=org.team_id, round_id=org.round_id, threshold=1).means()
     assert means
 

@@ -1,19 +1,21 @@
 """Read models for the dashboards. The anonymity thresholds are applied here, and only here.
 
 A group's scores are shown only when at least ``threshold`` responses carry them; below it the count
-may show, the scores never. Individual scores are read only through ``person_*`` for their owner.
+may show, the scores never. Groups show the figures of their released sets only (disclosure rule d): a team's
+own views the 'team' set, every cross-team view the 'board' sets. Individual scores are read only through
+``person_*`` for their owner.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from scan.analytics.disclosure import group_figure
+from scan.analytics.disclosure import ReleaseState, group_figure
 from scan.config import PrivacySettings, Settings
 from scan.questionnaire import Questionnaire
 from scan.report import PersonalReport, TrendPoint, build_personal_report
@@ -36,13 +38,15 @@ class DimensionStat:
 class GroupAggregate:
     """One group (team, location, organisation) in one round."""
 
-    n_responses: int
+    n_responses: int  # the released responses the figures are computed from
     threshold: int
     stats: Mapping[str, DimensionStat]
+    waiting: int = 0  # responses that came or went since the last release
+    withheld: bool = False  # its released set holds a deleted response: no figures until the next release
 
     @property
     def visible(self) -> bool:
-        return self.n_responses >= self.threshold
+        return self.n_responses >= self.threshold and not self.withheld
 
     def means(self) -> dict[str, float]:
         return {d: s.mean for d, s in self.stats.items() if s.mean is not None}
@@ -108,7 +112,8 @@ def team_trend(
     privacy: PrivacySettings,
     round_id: int | None = None,
 ) -> list[tuple[RoundInfo, GroupAggregate]]:
-    """The team's aggregate in every round of its organisation, oldest first (also rounds without answers)."""
+    """The team's aggregate (its 'team' released sets) in every round of its organisation, oldest first (also
+    rounds without answers)."""
     # Single-table reads by constant keys, summed here: a team has a few dozen aggregate rows, and DuckDB's
     # joins and GROUP BY cost more to set up than to run on them (at 1,000,000 respondents 18 -> 7 ms CPU).
     found = conn.execute(
@@ -123,13 +128,20 @@ def team_trend(
         ).fetchall()
         if round_id is None or row[0] == round_id
     ]
-    responses = Counter(
-        r for (r,) in conn.execute("SELECT round_id FROM responses WHERE team_id = ?", [team_id]).fetchall()
-    )
+    current: dict[int, set[int]] = defaultdict(set)
+    for rid, response_id in conn.execute("SELECT round_id, id FROM responses WHERE team_id = ?", [team_id]).fetchall():
+        current[rid].add(response_id)
+    released: dict[int, set[int]] = defaultdict(set)
+    for rid, response_id in conn.execute(
+        "SELECT round_id, response_id FROM released_responses WHERE team_id = ? AND audience = 'team'", [team_id]
+    ).fetchall():
+        released[rid].add(response_id)
     names = dict(conn.execute("SELECT id, name FROM dimensions").fetchall())
     moments: dict[tuple[int, str], list] = {}
     for rid, dimension_id, n, total, total_sq in conn.execute(
-        "SELECT round_id, dimension_id, n, total, total_sq FROM team_aggregates WHERE team_id = ?", [team_id]
+        "SELECT round_id, dimension_id, n, total, total_sq FROM team_aggregates"
+        " WHERE team_id = ? AND audience = 'team'",
+        [team_id],
     ).fetchall():
         held = moments.setdefault((rid, names[dimension_id]), [0, 0.0, 0.0])
         held[0] += n
@@ -142,7 +154,8 @@ def team_trend(
             for (rid, dimension), values in moments.items()
             if rid == info.id
         }
-        trend.append((info, GroupAggregate(responses.get(info.id, 0), threshold, stats)))
+        state = ReleaseState(frozenset(current[info.id]), frozenset(released[info.id]))
+        trend.append((info, GroupAggregate(len(state.shown), threshold, stats, state.waiting, state.withheld)))
     return trend
 
 
@@ -156,21 +169,36 @@ def team_aggregate(
     return found[0][1]
 
 
-def _grouped(conn: duckdb.DuckDBPyConnection, groups: str, where: str, params: dict, threshold: int) -> pd.DataFrame:
-    """Sum team aggregates into larger groups; cells under the threshold keep their n and lose their scores."""
+def grouped_aggregates(
+    conn: duckdb.DuckDBPyConnection, group: str, where: str, params: dict, threshold: int
+) -> pd.DataFrame:
+    """Sum the teams' 'board' aggregates into larger groups (``group``: location_id or organisation_id); cells under
+    the threshold keep their n and lose their scores, and a group with a withheld team (rule d) loses them all."""
     return conn.execute(
         f"""
         WITH g AS (
-            SELECT {groups}, a.round_id, a.dimension_id, sum(a.n) AS n, sum(a.total) AS total,
+            SELECT a.{group}, a.round_id, a.dimension_id, sum(a.n) AS n, sum(a.total) AS total,
                    sum(a.total_sq) AS total_sq
-            FROM team_aggregates a WHERE {where} GROUP BY ALL
+            FROM team_aggregates a WHERE a.audience = 'board' AND {where} GROUP BY ALL
+        ),
+        -- A withheld team has no aggregate: its group's sum without it would give its change away.
+        withheld AS (
+            SELECT DISTINCT a.{group}, a.round_id FROM (
+                SELECT x.response_id, x.round_id, t.location_id, l.organisation_id FROM released_responses x
+                JOIN teams t ON t.id = x.team_id JOIN locations l ON l.id = t.location_id WHERE x.audience = 'board'
+            ) a
+            WHERE {where} AND NOT EXISTS (SELECT 1 FROM responses p WHERE p.id = a.response_id)
+        ),
+        shown AS (
+            SELECT g.*, w.round_id IS NOT NULL AS withheld
+            FROM g LEFT JOIN withheld w ON w.{group} = g.{group} AND w.round_id = g.round_id
         )
-        SELECT g.* EXCLUDE (dimension_id, total, total_sq), d.name AS dimension,
-               CASE WHEN n >= $threshold THEN total / n END AS mean,
-               CASE WHEN n >= $threshold AND n > 1
+        SELECT s.* EXCLUDE (dimension_id, total, total_sq), d.name AS dimension,
+               CASE WHEN n >= $threshold AND NOT withheld THEN total / n END AS mean,
+               CASE WHEN n >= $threshold AND NOT withheld AND n > 1
                     THEN sqrt(greatest((total_sq - total * total / n) / (n - 1), 0)) END AS sd,
-               n < $threshold AS hidden
-        FROM g JOIN dimensions d ON d.id = g.dimension_id
+               n < $threshold OR withheld AS hidden
+        FROM shown s JOIN dimensions d ON d.id = s.dimension_id
         """,
         {"threshold": threshold, **params},
     ).df()
@@ -182,7 +210,7 @@ def location_aggregates(
     """Per location, round and dimension of one organisation: n, mean, sd (hidden below the threshold)."""
     where = "a.organisation_id = $organisation" + (" AND a.round_id = $round" if round_id is not None else "")
     params = {"organisation": organisation_id} | ({"round": round_id} if round_id is not None else {})
-    return _grouped(conn, "a.location_id", where, params, threshold)
+    return grouped_aggregates(conn, "location_id", where, params, threshold)
 
 
 def director_overview(
@@ -195,7 +223,7 @@ def director_overview(
             "a.round_id IN (SELECT id FROM rounds r"
             " WHERE wave = (SELECT max(wave) FROM rounds WHERE organisation_id = r.organisation_id))"
         )
-    return _grouped(conn, "a.organisation_id", where, {}, threshold)
+    return grouped_aggregates(conn, "organisation_id", where, {}, threshold)
 
 
 def locations_of(conn: duckdb.DuckDBPyConnection, organisation_id: int) -> dict[int, str]:

@@ -2,8 +2,9 @@
 applied here.
 
 A team's scores are summarised only when the group (the team, or the part a filter leaves) has at least
-``threshold`` responses; below it the views get the count and nothing else. The viewer's own scores come
-along only to compare them with the team (blind spots, hidden strengths), never anyone else's.
+``threshold`` responses in the team's released set (disclosure rule d); below it the views get the count and
+nothing else. The viewer's own scores come along only to compare them with the team (blind spots, hidden
+strengths), never anyone else's.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from dataclasses import dataclass, field
 import duckdb
 
 from scan.analytics import RoundInfo, rounds_of
-from scan.analytics.disclosure import GroupFigure, figures_from_scores, widest_disagreements
+from scan.analytics.disclosure import (
+    GroupFigure,
+    ReleaseState,
+    figures_from_scores,
+    part_changes,
+    release_steps,
+    shown_parts,
+    widest_disagreements,
+)
 from scan.config import Settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import SelfTeamGap, self_team_gaps
@@ -37,23 +46,27 @@ class TeamView:
     team: TeamInfo
     round: RoundInfo
     threshold: int
-    n_responses: int
+    n_responses: int  # the released responses the figures are computed from
     n_members: int
     spreads: dict[str, GroupFigure] = field(default_factory=dict)  # empty below the threshold
     intensity: dict[str, dict[str, Counter]] = field(default_factory=dict)  # partner → current/desired → level → n
     own_gaps: tuple[SelfTeamGap, ...] = ()
     own_scores: dict[str, float] = field(default_factory=dict)
-    # A filtered part is also hidden when the rest of the team is a small group: the whole team's figures
-    # minus this part's would give that small group away.
+    # A filtered part is also hidden when the team outside the shown professions would be a small group, or
+    # would have changed by fewer than k responses since an earlier release (disclosure.shown_parts): the whole
+    # team's figures minus the shown parts' would give those few away.
     rest_too_small: bool = False
+    n_answered: int = 0  # everyone who filled in now: a count, live
+    waiting: int = 0  # responses that came or went since the figures were last released
+    withheld: bool = False  # the released set holds a deleted response: no figures until the next release
 
     @property
     def visible(self) -> bool:
-        return self.n_responses >= self.threshold and not self.rest_too_small
+        return self.n_responses >= self.threshold and not self.rest_too_small and not self.withheld
 
     @property
     def participation(self) -> float | None:
-        return self.n_responses / self.n_members if self.n_members else None
+        return self.n_answered / self.n_members if self.n_members else None
 
     def means(self) -> dict[str, float]:
         return {d: s.mean for d, s in self.spreads.items()}
@@ -112,7 +125,8 @@ def team_view(
     viewer_user_id: int | None = None,
     discipline: str | None = None,
 ) -> TeamView:
-    """The team in one round; ``discipline`` narrows the group to one profession (same threshold)."""
+    """The team in one round, from its 'team' released set; ``discipline`` narrows the group to one profession
+    (same threshold)."""
     # The team's members and responses are read once each and narrowed here; scores and intensity by a
     # semi-join on the team's responses. Before, six queries joined users or responses for each view.
     info = team(conn, team_id)
@@ -129,10 +143,20 @@ def team_view(
         " WHERE p.team_id = ? AND p.round_id = ?",
         [team_id, round_id],
     ).fetchall()
-    chosen = {rid for rid, _, d in responses if discipline is None or d == discipline}
-    n_responses = len(chosen)
-    rest = len(responses) - n_responses if discipline else 0
-    view = TeamView(info, round_info, threshold, n_responses, members, rest_too_small=0 < rest < threshold)
+    released = conn.execute(
+        "SELECT response_id FROM released_responses WHERE team_id = ? AND round_id = ? AND audience = 'team'",
+        [team_id, round_id],
+    ).fetchall()
+    state = ReleaseState(frozenset(rid for rid, _, _ in responses), frozenset(rid for (rid,) in released))
+    answered = {rid for rid, _, d in responses if discipline is None or d == discipline}
+    # A deleted response's profession is gone with it: it counts as waiting in every part of the team.
+    waiting = len(answered - state.released) + len(state.released - state.current)
+    chosen = answered & state.released
+    counts = {"n_answered": len(answered), "waiting": waiting, "withheld": state.withheld}
+    part = _Parts({rid: d for rid, _, d in responses}, state, _history(conn, team_id, round_id), settings)
+    # Large enough itself, but hidden for the rest of the team (below the threshold, the page says that instead).
+    hidden_part = discipline is not None and len(chosen) >= threshold and discipline not in part.shown(threshold)
+    view = TeamView(info, round_info, threshold, len(chosen), members, rest_too_small=hidden_part, **counts)
     if not view.visible:
         return view
 
@@ -147,6 +171,9 @@ def team_view(
     # In questionnaire order (before, the order in which a hash join happened to return the rows).
     order = {d: k for k, d in enumerate(questionnaire.dimension_ids())}
     figures = figures_from_scores(per_person, threshold=threshold, privacy=settings.privacy)
+    if discipline is not None:
+        # Rule c counts the scores present per dimension: a part can show one dimension and not another.
+        figures = {d: f for d, f in figures.items() if discipline in part.shown(threshold, by_response, d)}
     spreads = dict(sorted(figures.items(), key=lambda item: order.get(item[0], len(order))))
 
     intensity: dict[str, dict[str, Counter]] = {}
@@ -168,7 +195,45 @@ def team_view(
         mine = next((by_response.get(rid, {}) for rid, user, _ in responses if user == viewer_user_id), {})
         own = dict(sorted(mine.items(), key=lambda item: order.get(item[0], len(order))))
     gaps = self_team_gaps(own, {d: s.mean for d, s in spreads.items()}, questionnaire.scale.range, settings.scoring)
-    return TeamView(info, round_info, threshold, n_responses, members, spreads, intensity, tuple(gaps), own, False)
+    return TeamView(
+        info, round_info, threshold, len(chosen), members, spreads, intensity, tuple(gaps), own, False, **counts
+    )
+
+
+def _history(conn: duckdb.DuckDBPyConnection, team_id: int, round_id: int) -> list[frozenset[int]]:
+    """Every set the team's own views have been released as in the round (release_history)."""
+    sets: dict[int, set[int]] = {}
+    for number, rid in conn.execute(
+        "SELECT release_no, response_id FROM release_history WHERE team_id = ? AND round_id = ? AND audience = 'team'",
+        [team_id, round_id],
+    ).fetchall():
+        sets.setdefault(number, set()).add(rid)
+    return [frozenset(ids) for _, ids in sorted(sets.items())]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The team's released set divided by profession, with its earlier released sets: which professions the
+    filter may show (disclosure rules c and d over the partition, ``shown_parts``)."""
+
+    profession: dict[int, str | None]  # each stored response → its author's profession
+    state: ReleaseState
+    history: list[frozenset[int]]
+    settings: Settings
+
+    def shown(
+        self, threshold: int, scores: dict[int, dict[str, float]] | None = None, dimension: str | None = None
+    ) -> frozenset[str]:
+        """For the responses, or (``dimension``) for the scores present for one dimension."""
+        counted = {
+            rid: d for rid, d in self.profession.items() if dimension is None or dimension in scores.get(rid, {})
+        }
+        return shown_parts(
+            Counter(d for rid, d in counted.items() if rid in self.state.shown),
+            threshold,
+            changes=part_changes(self.state.shown, self.history, counted, self.state.current),
+            step=release_steps(self.settings.privacy)["team"],
+        )
 
 
 def participation(conn: duckdb.DuckDBPyConnection, team_id: int) -> list[tuple[RoundInfo, int, int]]:

@@ -36,7 +36,7 @@ def team_excel(view: TeamView, questionnaire: Questionnaire, lang: str) -> bytes
         _intensity_sheet(intensity, view, questionnaire, lang)
     else:
         # The same explanation as in the PDF; it runs on over the empty cells beside it.
-        note = _t(lang, "hidden.text", responses=view.n_responses, threshold=view.threshold)
+        note = _t(lang, "hidden.text", responses=view.n_answered, threshold=view.threshold)
         scores["A1"] = intensity["A1"] = note
     return _saved(book)
 
@@ -58,7 +58,7 @@ def _team_sheet(sheet: Worksheet, view: TeamView, lang: str) -> None:
     rows = {
         "team": view.team.name,
         "round": view.round.name,
-        "responses": view.n_responses,
+        "responses": view.n_answered,
         "members": view.n_members,
         "participation": view.participation,
         "threshold": view.threshold,

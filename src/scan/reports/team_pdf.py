@@ -92,7 +92,7 @@ def team_report_pdf(view: TeamView, questionnaire: Questionnaire, lang: str, *, 
         _scores(pdf, view, questionnaire)
     else:
         pdf.section(pdf.t("hidden.title"), keep=20)
-        pdf.paragraph(pdf.t("hidden.text", responses=view.n_responses, threshold=view.threshold))
+        pdf.paragraph(pdf.t("hidden.text", responses=view.n_answered, threshold=view.threshold))
     return bytes(pdf.output())
 
 
@@ -119,7 +119,7 @@ def _header(pdf: _TeamPdf, view: TeamView, day: date) -> None:
 
 
 def _participation(pdf: _TeamPdf, view: TeamView) -> None:
-    line = pdf.t("responses", responses=view.n_responses, members=view.n_members)
+    line = pdf.t("responses", responses=view.n_answered, members=view.n_members)
     if view.participation is not None:
         line += f" ({pdf.t('participation', percent=round(100 * view.participation))})"
     pdf.paragraph(line, size=10.5, style="B")

@@ -123,7 +123,9 @@ def insert_responses(
     batch: ResponseBatch,
     partner_types: tuple[str, ...],
 ) -> np.ndarray:
-    """Insert a batch of finished scans in one transaction. Returns the response ids, in batch order."""
+    """Insert a batch of finished scans in one transaction. Returns the response ids, in batch order.
+
+    Nothing is released: the loader calls ``store.released.release_everything`` once, after its last batch."""
     n = len(batch.user_ids)
     ids = next_ids(conn, "responses_id", n)
     responses = pd.DataFrame(

@@ -107,5 +107,11 @@ def write(conn: duckdb.DuckDBPyConnection, work: Callable[[], T], *, attempts: i
                 raise
             if attempt == attempts:
                 raise WriteConflict(str(exc)) from exc
-            time.sleep(random.uniform(0.001, 0.004 * 2**attempt))
+            back_off(attempt)
     raise AssertionError("unreachable")
+
+
+def back_off(attempt: int) -> None:
+    """Wait before trying a conflicted write again: a random pause that doubles each time, so that writers who
+    collided do not collide again."""
+    time.sleep(random.uniform(0.001, 0.004 * 2**attempt))

@@ -15,9 +15,9 @@ import duckdb
 from scan.config import settings
 from scan.questionnaire import Questionnaire
 from scan.scoring import ScoringModel, score_answers
-from scan.store.aggregates import refresh_team_aggregates
-from scan.store.db import WriteConflict, in_transaction, is_conflict, transaction, write
+from scan.store.db import WriteConflict, back_off, in_transaction, is_conflict, transaction, write
 from scan.store.org import audit, organisation_of_user
+from scan.store.released import release
 from scan.validation import CodedError, InvalidInput, Problem, validate_answers, validate_choices, validate_intensity
 
 
@@ -81,7 +81,8 @@ def _refusal(conn: duckdb.DuckDBPyConnection, submission: Submission) -> Submiss
     return SubmissionRefused("not_a_member", "the user is not a member of this team")
 
 
-# One statement stores a whole submission: DuckDB spends most of a small statement's time parsing, binding
+# One statement stores a whole submission (and store.released then decides whether the team's figures move on,
+# in the same transaction): DuckDB spends most of a small statement's time parsing, binding
 # and planning it (1-3 ms each), so eight statements cost 24-27 ms and this one 15-19. The checks ride along
 # with the response row: an open round, a member of the team, every named colleague a member too; when
 # they fail nothing at all is written, and _refusal says why. The unique keys on responses refuse a second
@@ -104,14 +105,6 @@ _RESPONSE = """
 _PARTS = {
     "answers": "INSERT INTO answers SELECT id, unnest($items::VARCHAR[]), unnest($values::TINYINT[]) FROM response",
     "scores": "INSERT INTO scores SELECT id, unnest($dimensions::VARCHAR[]), unnest($scores::DOUBLE[]) FROM response",
-    # One aggregate row per dimension: appended, summed when read (an upsert on a keyed table cost 8 ms).
-    "aggregates": (
-        "INSERT INTO team_aggregates SELECT t.id, $round, d.id, l.organisation_id, t.location_id, 1,"
-        " x.score, x.score * x.score, x.score, x.score"
-        " FROM response CROSS JOIN teams t JOIN locations l ON l.id = t.location_id"
-        " CROSS JOIN (SELECT unnest($dimensions::VARCHAR[]) AS name, unnest($scores::DOUBLE[]) AS score) x"
-        " JOIN dimensions d ON d.name = x.name WHERE t.id = $team"
-    ),
     "intensity": (
         "INSERT INTO intensity_answers SELECT id, unnest($partners::VARCHAR[]), unnest($current::TINYINT[]),"
         " unnest($desired::TINYINT[]) FROM response"
@@ -161,7 +154,7 @@ def _prepare(questionnaire: Questionnaire, model: ScoringModel, submission: Subm
 def submit(
     conn: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, model: ScoringModel, submission: Submission
 ) -> SubmitResult:
-    """Store a finished scan: response, answers, intensity, ties, scores and the team aggregate, all or nothing.
+    """Store a finished scan: response, answers, intensity, ties, scores and the release rule, all or nothing.
 
     Sending the same submission (same key) again returns the stored one and writes nothing. While other
     submissions are being written, this one may be written in one transaction together with them (group
@@ -195,17 +188,23 @@ def _store_one(conn: duckdb.DuckDBPyConnection, prepared: _Prepared) -> SubmitRe
         "tie_frequencies": [t.frequency for t in submission.ties], "tie_support": [t.support for t in submission.ties],
         "external": prepared.external,
     }  # fmt: skip
-    parts = ("answers",) + ("scores", "aggregates") * bool(prepared.scores) + ("intensity",) * bool(prepared.intensity)
+    parts = ("answers",) + ("scores",) * bool(prepared.scores) + ("intensity",) * bool(prepared.intensity)
     parts += ("ties",) * bool(submission.ties) + ("external",) * bool(prepared.external) + ("draft",)
     statement = _submit_statement(parts)
     used = {name: value for name, value in params.items() if f"${name}" in statement}
 
     for attempt in range(1, _SUBMIT_ATTEMPTS + 1):
         try:
-            # One statement is its own transaction (no BEGIN and COMMIT round trips, 1-1.5 ms); inside a caller's
-            # transaction it is part of that. A tie the database need not be asked about (to oneself, twice, a
-            # frequency out of range) is refused before anything is written, after the round and the membership.
-            inserted = None if prepared.ties_suspect else conn.execute(statement, used).fetchone()
+            # One statement, and the release rule in the same transaction (a caller's, when there is one): the
+            # team's released sets never miss a stored response's turn. A tie the database need not be asked about
+            # (to oneself, twice, a frequency out of range) is refused before anything is written, after the round
+            # and the membership.
+            inserted = None
+            if not prepared.ties_suspect:
+                with transaction(conn):
+                    inserted = conn.execute(statement, used).fetchone()
+                    if inserted is not None:
+                        release(conn, [(submission.team_id, submission.round_id)])
         except (duckdb.ConstraintException, duckdb.TransactionException) as exc:
             # A double click or a second tab: the unique keys refuse the second copy, during the statement
             # (ConstraintException) or, when both ran at the same moment, at its commit (TransactionException).
@@ -221,9 +220,11 @@ def _store_one(conn: duckdb.DuckDBPyConnection, prepared: _Prepared) -> SubmitRe
                 [submission.user_id, submission.round_id],
             ).fetchone():
                 raise SubmissionRefused("already_submitted", "this user already submitted in this round") from None
-            # Another writer touched a row this one writes too (say, the draft a second tab was saving).
+            # Another writer touched a row this one writes too (say, the draft a second tab was saving, or the
+            # released set of the same team: two releases at once conflict by design, see store.released).
             if attempt == _SUBMIT_ATTEMPTS or in_transaction(conn):
                 raise WriteConflict(str(exc)) from exc
+            back_off(attempt)
             continue
         if inserted is None:
             raise _refusal(conn, submission)
@@ -231,7 +232,8 @@ def _store_one(conn: duckdb.DuckDBPyConnection, prepared: _Prepared) -> SubmitRe
     raise AssertionError("unreachable")
 
 
-_SUBMIT_ATTEMPTS = 3
+# Enough for 16 writers releasing the sets of the same four teams at once (tests/unit/test_group_commit.py).
+_SUBMIT_ATTEMPTS = 8
 
 
 # ---- group commit ---------------------------------------------------------------------------------
@@ -285,13 +287,6 @@ WITH
     ),
     scores_written AS (
         INSERT INTO scores SELECT w.id, s.dimension, s.score FROM written w JOIN score_rows s USING (k) ORDER BY w.id
-    ),
-    aggregates_written AS (
-        INSERT INTO team_aggregates
-        SELECT w.team_id, w.round_id, d.id, l.organisation_id, t.location_id, 1,
-               s.score, s.score * s.score, s.score, s.score
-        FROM written w JOIN score_rows s USING (k) JOIN dimensions d ON d.name = s.dimension
-        JOIN teams t ON t.id = w.team_id JOIN locations l ON l.id = t.location_id
     ),
     intensity_written AS (
         INSERT INTO intensity_answers SELECT w.id, i.partner_type, i.current_level, i.desired_level FROM written w
@@ -411,8 +406,13 @@ def _store_batch(conn: duckdb.DuckDBPyConnection, batch: list[_Waiting]) -> None
         if not seen.intersection(marks):
             chosen.append(waiting)
         seen.update(marks)
-    try:  # one statement: all of the batch or nothing
-        stored = dict(conn.execute(_BATCH, _batch_params([w.prepared for w in chosen])).fetchall())
+    try:  # one statement and the release rule of its teams: all of the batch or nothing
+        with transaction(conn):
+            stored = dict(conn.execute(_BATCH, _batch_params([w.prepared for w in chosen])).fetchall())
+            # In batch order, each as if alone: the rule runs after every submission, not once per batch.
+            written = [chosen[k].prepared.submission for k in sorted(stored)]
+            pairs = [(submission.team_id, submission.round_id) for submission in written]
+            release(conn, pairs, arrivals=[stored[k] for k in sorted(stored)])
     except Exception:  # a key or a person stored before, a conflict: each on its own says which
         return
     for k, waiting in enumerate(chosen):
@@ -486,7 +486,8 @@ def load_draft(conn: duckdb.DuckDBPyConnection, user_id: int, round_id: int) -> 
 
 
 def delete_person_data(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_user_id: int | None = None) -> int:
-    """Remove a person's answers, scores, intensity, ties (both directions) and drafts; the aggregates follow.
+    """Remove a person's answers, scores, intensity, ties (both directions) and drafts, at once; the released sets
+    follow (store.released: a set that held a removed response is withheld until its next release).
 
     Returns the number of responses removed.
     """
@@ -500,8 +501,7 @@ def delete_person_data(conn: duckdb.DuckDBPyConnection, user_id: int, *, actor_u
                 [user_id],
             )
         conn.execute("DELETE FROM responses WHERE user_id = ?", [user_id])
-        # Recomputed rather than subtracted: exact, and min/max cannot be undone incrementally.
-        refresh_team_aggregates(conn, affected)
+        release(conn, affected)
         conn.execute("DELETE FROM network_ties WHERE target_user_id = ?", [user_id])
         conn.execute("DELETE FROM drafts WHERE user_id = ?", [user_id])
         audit(

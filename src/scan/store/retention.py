@@ -8,6 +8,7 @@ import duckdb
 
 from scan.store.db import transaction
 from scan.store.org import audit
+from scan.store.released import forget_rounds
 from scan.validation import InvalidInput, Problem
 
 DEFAULT_RETENTION_MONTHS = 36
@@ -57,7 +58,7 @@ def apply_retention(
                 f"DELETE FROM {table} WHERE response_id IN (SELECT id FROM responses WHERE list_contains(?, round_id))",
                 [rounds],
             )
-        conn.execute("DELETE FROM team_aggregates WHERE list_contains(?, round_id)", [rounds])
+        forget_rounds(conn, rounds)
         conn.execute("DELETE FROM drafts WHERE list_contains(?, round_id)", [rounds])
         conn.execute("DELETE FROM responses WHERE list_contains(?, round_id)", [rounds])
         detail = {"rounds": rounds, "responses": removed}

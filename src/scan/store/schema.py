@@ -280,6 +280,60 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE responses ADD COLUMN network_names_agreed BOOLEAN NOT NULL DEFAULT false;
         """,
     ),
+    (
+        8,
+        """
+        -- Disclosure rule d: the responses each group's figures are computed from, per team, round and audience
+        -- ('team': the team's own views, 'board': every cross-team view). Written by store.released only; see
+        -- there. The primary key also makes two releases of one group at the same moment conflict at COMMIT.
+        CREATE TABLE released_responses (
+            team_id BIGINT NOT NULL,
+            round_id BIGINT NOT NULL,
+            audience VARCHAR NOT NULL CHECK (audience IN ('team', 'board')),
+            response_id BIGINT NOT NULL,
+            PRIMARY KEY (team_id, round_id, audience, response_id)
+        );
+        -- What people could see until now stays visible: every stored response counts as released.
+        INSERT INTO released_responses
+        SELECT p.team_id, p.round_id, a.audience, p.id
+        FROM responses p CROSS JOIN (VALUES ('team'), ('board')) a (audience)
+        ORDER BY p.team_id, p.round_id, a.audience, p.id;
+        -- Every set a group has been released as (ids only: no scores), numbered per group: a new set must differ
+        -- from each of them by 0 or at least k responses, not only from the last one.
+        CREATE TABLE release_history (
+            team_id BIGINT NOT NULL,
+            round_id BIGINT NOT NULL,
+            audience VARCHAR NOT NULL CHECK (audience IN ('team', 'board')),
+            release_no INTEGER NOT NULL CHECK (release_no >= 1),
+            response_id BIGINT NOT NULL,
+            PRIMARY KEY (team_id, round_id, audience, release_no, response_id)
+        );
+        INSERT INTO release_history SELECT team_id, round_id, audience, 1, response_id FROM released_responses;
+        -- The aggregate now sums a released set: one row per audience, team, round and dimension, rewritten when
+        -- the set is released, absent while it is withheld (it holds a deleted response).
+        DROP TABLE team_aggregates;
+        CREATE TABLE team_aggregates (
+            audience VARCHAR NOT NULL CHECK (audience IN ('team', 'board')),
+            team_id BIGINT NOT NULL,
+            round_id BIGINT NOT NULL,
+            dimension_id SMALLINT NOT NULL,
+            organisation_id BIGINT NOT NULL,
+            location_id BIGINT NOT NULL,
+            n BIGINT NOT NULL CHECK (n >= 0),
+            total DOUBLE NOT NULL,
+            total_sq DOUBLE NOT NULL,
+            min_score DOUBLE NOT NULL,
+            max_score DOUBLE NOT NULL
+        );
+        INSERT INTO team_aggregates
+        SELECT x.audience, x.team_id, x.round_id, d.id, l.organisation_id, t.location_id,
+               count(*), sum(s.score), sum(s.score * s.score), min(s.score), max(s.score)
+        FROM released_responses x JOIN scores s ON s.response_id = x.response_id
+        JOIN dimensions d ON d.name = s.dimension JOIN teams t ON t.id = x.team_id
+        JOIN locations l ON l.id = t.location_id
+        GROUP BY ALL ORDER BY x.team_id, x.round_id, x.audience, d.id;
+        """,
+    ),
 )
 
 
