@@ -15,9 +15,9 @@ from tests.e2e.conftest import Server, serve_probe
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def probe(tmp_path) -> Iterator[Server]:
-    yield from serve_probe(tmp_path, "uninterrupted_probe_app.py")
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory) -> Iterator[Server]:
+    yield from serve_probe(tmp_path_factory.mktemp("probe"), "uninterrupted_probe_app.py")
 
 
 def recorded_after_a_click_elsewhere(page, url: str) -> str:

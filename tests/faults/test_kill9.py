@@ -104,18 +104,20 @@ def check_database(db: Path, scans: list[dict], seed: int, life: int) -> int:
         ).fetchall():
             ties.setdefault(rid, set()).add((target, frequency, support))
         aggregates = {
-            (team, round_id, dim): (n, total, total_sq)
-            for team, round_id, dim, n, total, total_sq in conn.execute(
-                "SELECT team_id, round_id, dimension_id, sum(n), sum(total), sum(total_sq) FROM team_aggregates"
-                " GROUP BY ALL"
+            (audience, team, round_id, dim): (n, total, total_sq)
+            for audience, team, round_id, dim, n, total, total_sq in conn.execute(
+                "SELECT audience, team_id, round_id, dimension_id, sum(n), sum(total), sum(total_sq)"
+                " FROM team_aggregates GROUP BY ALL"
             ).fetchall()
         }
+        # Per audience, of its released set (disclosure rule d): nothing is deleted here, so none is withheld.
         recomputed = {
-            (team, round_id, dim): (n, total, total_sq)
-            for team, round_id, dim, n, total, total_sq in conn.execute(
+            (audience, team, round_id, dim): (n, total, total_sq)
+            for audience, team, round_id, dim, n, total, total_sq in conn.execute(
                 """
-                SELECT r.team_id, r.round_id, d.id, count(*), sum(s.score), sum(s.score * s.score)
-                FROM scores s JOIN responses r ON r.id = s.response_id JOIN dimensions d ON d.name = s.dimension
+                SELECT x.audience, x.team_id, x.round_id, d.id, count(*), sum(s.score), sum(s.score * s.score)
+                FROM released_responses x JOIN scores s ON s.response_id = x.response_id
+                JOIN dimensions d ON d.name = s.dimension
                 GROUP BY ALL
                 """
             ).fetchall()
@@ -147,7 +149,7 @@ def check_database(db: Path, scans: list[dict], seed: int, life: int) -> int:
         assert intensity.get(rid, {}).keys() == {p.id for p in Q.intensity.partner_types}, f"{key} intensity {where}"
     assert all(count == 1 for count in per_person.values()), f"a person has two scans in a round {where}"
 
-    # The team aggregates (appended per scan, summed when read) equal a recomputation from the scores.
+    # The team aggregates (summed when read) equal a recomputation from the scores of the released sets.
     assert aggregates.keys() == recomputed.keys(), f"aggregate groups differ {where}"
     for group, (n, total, total_sq) in recomputed.items():
         got = aggregates[group]
